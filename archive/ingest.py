@@ -1,0 +1,282 @@
+"""Load page files into the database.
+
+One transaction per file, keyed on the file's source name (its path below the folder given,
+or its file name). Re-running is safe: an unchanged file is skipped by its SHA-256; a changed
+file replaces that page's items; articles edited in the admin are kept (and reported) unless
+``force`` is given. A bad file is reported and the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from django.db import DatabaseError, transaction
+
+from . import body
+from .models import Article, ArticleContribution, Page, Person, PhotoCaption, PhotoContribution, Role, Section
+from .parser import Article as ParsedArticle
+from .parser import PageParseError, ParsedPage, Paragraph, Photo, Subheading, decode_page, parse_page
+from .signals import items_changed
+
+CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
+STATUS_LABELS = {CREATED: "新建", UPDATED: "更新", SKIPPED: "跳过", FAILED: "失败"}
+
+
+@dataclass
+class FileReport:
+    source: str
+    status: str
+    articles: int = 0
+    photos: int = 0
+    kept_edited: list[str] = field(default_factory=list)
+    error: str = ""
+    preview: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def line(self) -> str:
+        label = STATUS_LABELS[self.status] + ("(预演)" if self.dry_run and self.status != FAILED else "")
+        if self.status == FAILED:
+            return f"{label} {self.error}"
+        if self.status == SKIPPED:
+            return f"{label} {self.source}:内容未变"
+        text = f"{label} {self.source}:稿件 {self.articles} 篇,图片 {self.photos} 张"
+        if self.kept_edited:
+            kept = "、".join(f"《{t}》" for t in self.kept_edited)
+            text += f";保留后台修改过的稿件 {len(self.kept_edited)} 篇 {kept}(加 --force 覆盖)"
+        return text
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(f.status for f in self.files)
+
+    @property
+    def failed(self) -> int:
+        return self.counts[FAILED]
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"共 {len(self.files)} 个文件:新建 {c[CREATED]},更新 {c[UPDATED]},"
+            f"跳过 {c[SKIPPED]},失败 {c[FAILED]}"
+        )
+
+
+def page_files(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """(file, source name) for every ``*.txt`` below each folder and every file named."""
+    found = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += [(f, f.relative_to(path).as_posix()) for f in sorted(path.rglob("*.txt")) if f.is_file()]
+        else:
+            found.append((path, path.name))
+    return found
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    *,
+    year: int | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    on_file: Callable[[FileReport], None] | None = None,
+) -> IngestReport:
+    report = IngestReport()
+    for path, source in page_files(paths):
+        result = ingest_file(path, source, year=year, force=force, dry_run=dry_run)
+        report.files.append(result)
+        if on_file:
+            on_file(result)
+    return report
+
+
+def ingest_file(path: Path, source: str, *, year=None, force=False, dry_run=False) -> FileReport:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileReport(source, FAILED, error=f"{path}: 无法读取({error.strerror or error})", dry_run=dry_run)
+    digest = hashlib.sha256(data).hexdigest()
+    stored = Page.objects.filter(source=source).first()
+    if stored and not force and _unchanged(stored, digest, year):
+        return FileReport(source, SKIPPED, dry_run=dry_run)
+    try:
+        text = decode_page(data)
+        parsed = parse_page(text, year=year)
+    except PageParseError as error:
+        return FileReport(source, FAILED, error=error.located(str(path)), dry_run=dry_run)
+    if dry_run:
+        status = UPDATED if stored else CREATED
+        return FileReport(source, status, len(parsed.articles), len(parsed.photos),
+                          preview=describe(parsed), dry_run=True)
+    try:
+        return store_page(source, digest, text, parsed, force=force)
+    except DatabaseError as error:
+        return FileReport(source, FAILED, error=f"{path}: 数据库错误({error}),此文件未写入")
+
+
+def _unchanged(page: Page, digest: str, year: int | None) -> bool:
+    year_same = year is None or (page.year == year and not page.year_inferred)
+    return page.content_hash == digest and year_same
+
+
+def describe(parsed: ParsedPage) -> list[str]:
+    """One line per item, for ``--dry-run``."""
+    lines = []
+    for position, item in enumerate(parsed.items):
+        if isinstance(item, Photo):
+            lines.append(f"  {position}. 图片 {item.caption[:30]} [{item.credit}] {item.date or ''}")
+            continue
+        people = "、".join(item.reporters + item.correspondents)
+        section = f"[{item.section}] " if item.section else ""
+        lines.append(
+            f"  {position}. 稿件 {section}{item.title or '(无标题)'} — {people or '无署名'}"
+            f" {item.date or ''} 段落 {len(item.paragraphs)},小标题 {len(item.subheadings)},图片 {len(item.photos)}"
+        )
+    return lines
+
+
+@transaction.atomic
+def store_page(source: str, digest: str, text: str, parsed: ParsedPage, *, force: bool = False) -> FileReport:
+    page = Page.objects.select_for_update().filter(source=source).first()
+    status = UPDATED if page else CREATED
+    page = page or Page(source=source)
+    page.content_hash, page.raw_text = digest, text
+    page.year, page.year_inferred = parsed.year, parsed.year_inferred
+    page.date = max((d for d in _item_dates(parsed)), default=None)
+    page.save()
+
+    kept = {} if force else {a.position: a for a in page.articles.edited()}
+    old_articles = list(page.articles.exclude(pk__in=[a.pk for a in kept.values()]).values_list("pk", flat=True))
+    old_photos = list(
+        page.photos.exclude(article__in=list(kept.values())).values_list("pk", flat=True)
+    )
+    old_sections, old_people = _references(old_articles, old_photos)
+    PhotoCaption.objects.filter(pk__in=old_photos).delete()
+    Article.objects.filter(pk__in=old_articles).delete()
+
+    writer = _PageWriter(page, parsed)
+    for position, item in enumerate(parsed.items):
+        if position not in kept:
+            writer.add(position, item)
+    writer.save()
+    _prune_unused(old_sections, old_people)
+
+    saved_articles, saved_photos = writer.article_ids(), writer.photo_ids()
+    transaction.on_commit(lambda: items_changed.send(
+        sender=Page, page_id=page.pk,
+        articles_saved=saved_articles, photos_saved=saved_photos,
+        articles_deleted=old_articles, photos_deleted=old_photos,
+    ))
+    return FileReport(
+        source, status, len(parsed.articles), len(parsed.photos),
+        kept_edited=[str(a) for a in kept.values()],
+    )
+
+
+def _references(article_ids: list[int], photo_ids: list[int]) -> tuple[set[int], set[int]]:
+    sections = set(Article.objects.filter(pk__in=article_ids, section__isnull=False).values_list("section", flat=True))
+    people = set(ArticleContribution.objects.filter(article__in=article_ids).values_list("person", flat=True))
+    people |= set(PhotoContribution.objects.filter(photo__in=photo_ids).values_list("person", flat=True))
+    return sections, people
+
+
+def _prune_unused(section_ids: set[int], person_ids: set[int]) -> None:
+    """Sections and people that only the replaced items named (a corrected name, say)."""
+    Section.objects.filter(pk__in=section_ids, articles__isnull=True).delete()
+    Person.objects.filter(
+        pk__in=person_ids, articlecontribution__isnull=True, photocontribution__isnull=True
+    ).delete()
+
+
+def _item_dates(parsed: ParsedPage):
+    for item in parsed.items:
+        if item.date:
+            yield item.date
+        if isinstance(item, ParsedArticle):
+            yield from (p.date for p in item.photos if p.date)
+
+
+class _PageWriter:
+    """Builds a page's rows in memory and writes each table with one bulk insert."""
+
+    def __init__(self, page: Page, parsed: ParsedPage):
+        self.page = page
+        self.inferred = parsed.year_inferred
+        self.articles: list[tuple[Article, ParsedArticle]] = []
+        self.photos: list[tuple[PhotoCaption, Photo, int | None]] = []
+
+    def add(self, position: int, item) -> None:
+        if isinstance(item, Photo):
+            self.photos.append((self._photo(item, position), item, None))
+            return
+        article = Article(
+            page=self.page, position=position, kicker=item.kicker, title=item.title,
+            subtitle=item.subtitle, byline=item.byline, date=item.date,
+            date_inferred=bool(item.date and self.inferred), source_line=item.line,
+        )
+        article.section_name = item.section
+        blocks = []
+        for block in item.blocks:
+            if isinstance(block, Photo):
+                self.photos.append((self._photo(block, len(blocks)), block, len(self.articles)))
+            elif isinstance(block, Subheading):
+                blocks.append(body.BodyBlock(body.SUBHEADING, block.text))
+            elif isinstance(block, Paragraph):
+                blocks.append(body.BodyBlock(body.PARAGRAPH, block.text))
+        article.body = body.join_blocks(blocks)
+        self.articles.append((article, item))
+
+    def _photo(self, photo: Photo, position: int) -> PhotoCaption:
+        return PhotoCaption(
+            page=self.page, position=position, caption=photo.caption, description=photo.description,
+            credit=photo.credit, date=photo.date, date_inferred=bool(photo.date and self.inferred),
+            source_line=photo.line,
+        )
+
+    def save(self) -> None:
+        sections = _get_or_create_by_name(Section, {a.section_name for a, _ in self.articles} - {""})
+        for article, _ in self.articles:
+            article.section = sections.get(article.section_name)
+        Article.objects.bulk_create([a for a, _ in self.articles])
+        for photo, _, owner in self.photos:
+            photo.article = self.articles[owner][0] if owner is not None else None
+        PhotoCaption.objects.bulk_create([p for p, _, _ in self.photos])
+        self._save_contributions()
+
+    def _save_contributions(self) -> None:
+        wanted = []
+        for article, item in self.articles:
+            names = [(Role.REPORTER, n) for n in item.reporters] + [(Role.CORRESPONDENT, n) for n in item.correspondents]
+            wanted += [(ArticleContribution, "article", article, role, name, order) for order, (role, name) in enumerate(names)]
+        for photo, item, _ in self.photos:
+            wanted += [(PhotoContribution, "photo", photo, Role.PHOTOGRAPHER, n, order) for order, n in enumerate(item.photographers)]
+        people = _get_or_create_by_name(Person, {w[4] for w in wanted})
+        rows: dict[type, list] = {ArticleContribution: [], PhotoContribution: []}
+        for model, owner_field, owner, role, name, order in wanted:
+            rows[model].append(model(**{owner_field: owner}, person=people[name], role=role, order=order))
+        for model, objects in rows.items():
+            model.objects.bulk_create(objects)
+
+    def article_ids(self) -> list[int]:
+        return [a.pk for a, _ in self.articles]
+
+    def photo_ids(self) -> list[int]:
+        return [p.pk for p, _, _ in self.photos]
+
+
+def _get_or_create_by_name(model, names: set[str]) -> dict:
+    existing = {o.name: o for o in model.objects.filter(name__in=names)}
+    missing = [model(name=n) for n in sorted(names - existing.keys())]
+    model.objects.bulk_create(missing)
+    existing.update({o.name: o for o in model.objects.filter(name__in=[m.name for m in missing])})
+    return existing
+

@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.ingest import ingest_paths
+
+
+class Command(BaseCommand):
+    help = "导入版面文本文件(文件或文件夹);未改动的文件按内容哈希跳过。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="版面 .txt 文件或包含它们的文件夹")
+        parser.add_argument("--year", type=int, help="版面年份(默认从版面文字推断)")
+        parser.add_argument("--force", action="store_true", help="覆盖在后台修改过的稿件")
+        parser.add_argument("--dry-run", action="store_true", help="只解析并显示将存入的内容,不写数据库")
+
+    def handle(self, *args, paths, year, force, dry_run, **options):
+        if year is not None and not 1800 <= year <= 2200:
+            raise CommandError(f"--year {year}: 年份应在 1800 到 2200 之间")
+
+        def show(result):
+            self.stdout.write(result.line())
+            for line in result.preview:
+                self.stdout.write(line)
+
+        report = ingest_paths(paths, year=year, force=force, dry_run=dry_run, on_file=show)
+        self.stdout.write(report.summary())
+        if not report.files:
+            raise CommandError(f"没有找到版面文件:{' '.join(paths)}")
+        if report.failed:
+            raise CommandError(f"{report.failed} 个文件导入失败")

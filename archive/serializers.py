@@ -1,0 +1,53 @@
+"""Plain-dict shapes of the stored items, shared by the JSON API and anything else that exports."""
+
+from .models import Article, Page, PhotoCaption, Role
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def photo_json(photo: PhotoCaption) -> dict:
+    return {
+        "type": "photo",
+        "id": photo.pk,
+        "caption": photo.caption,
+        "description": photo.description,
+        "credit": photo.credit,
+        "photographers": photo.photographers(),
+        "date": _date(photo.date),
+    }
+
+
+def article_json(article: Article) -> dict:
+    return {
+        "type": "article",
+        "id": article.pk,
+        "url": article.get_absolute_url(),
+        "page": article.page.source,
+        "section": article.section.name if article.section else None,
+        "kicker": article.kicker,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "byline": article.byline,
+        "reporters": article.names(Role.REPORTER),
+        "correspondents": article.names(Role.CORRESPONDENT),
+        "date": _date(article.date),
+        "date_inferred": article.date_inferred,
+        "subheadings": article.subheadings(),
+        "body": "\n\n".join(article.paragraphs()),
+        "blocks": [{"type": b.kind, "text": b.text} for b in article.blocks()],
+        "photos": [photo_json(p) | {"position": p.position} for p in article.photos.all()],
+    }
+
+
+def page_json(page: Page) -> dict:
+    items = [(a.position, article_json(a)) for a in page.articles.all()]
+    items += [(p.position, photo_json(p)) for p in page.photos.all() if p.article_id is None]
+    return {
+        "id": page.pk,
+        "source": page.source,
+        "date": _date(page.date),
+        "url": page.get_absolute_url(),
+        "items": [item for _position, item in sorted(items, key=lambda pair: pair[0])],
+    }

@@ -1,0 +1,23 @@
+import re
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def link_people(text, contributions):
+    """The byline or credit as printed, each contributor's name linked to their page."""
+    people = {c.person.name: c.person for c in contributions if c.person.name}
+    if not people:
+        return escape(text)
+    names = re.compile("|".join(re.escape(n) for n in sorted(people, key=len, reverse=True)))
+    pieces, last = [], 0
+    for match in names.finditer(text):
+        person = people[match.group()]
+        pieces += [escape(text[last:match.start()]), format_html('<a href="{}">{}</a>', person.get_absolute_url(), person.name)]
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))

@@ -1,0 +1,81 @@
+"""Staff correct what was ingested in the admin."""
+
+import pytest
+from django.urls import reverse
+
+from archive.models import Article, Page, PhotoCaption, Section
+
+pytestmark = pytest.mark.django_db
+
+
+def article_form(article, **changes):
+    """The change form's POST data as the browser would send it, with ``changes`` applied."""
+    data = {
+        "section": article.section_id or "", "kicker": article.kicker, "title": article.title,
+        "subtitle": article.subtitle, "byline": article.byline,
+        "date": article.date.isoformat() if article.date else "", "body": article.body,
+    }
+    if article.date_inferred:
+        data["date_inferred"] = "on"
+    contributions = list(article.contributions.all())
+    data |= {"contributions-TOTAL_FORMS": len(contributions), "contributions-INITIAL_FORMS": len(contributions)}
+    for i, c in enumerate(contributions):
+        data |= {f"contributions-{i}-id": c.pk, f"contributions-{i}-article": article.pk,
+                 f"contributions-{i}-person": c.person_id, f"contributions-{i}-role": c.role,
+                 f"contributions-{i}-order": c.order}
+    photos = list(article.photos.all())
+    data |= {"photos-TOTAL_FORMS": len(photos), "photos-INITIAL_FORMS": len(photos)}
+    for i, p in enumerate(photos):
+        data |= {f"photos-{i}-id": p.pk, f"photos-{i}-article": article.pk, f"photos-{i}-position": p.position,
+                 f"photos-{i}-caption": p.caption, f"photos-{i}-description": p.description,
+                 f"photos-{i}-credit": p.credit, f"photos-{i}-date": p.date.isoformat() if p.date else ""}
+    return data | changes
+
+
+def test_admin_needs_a_staff_login(client):
+    response = client.get(reverse("admin:archive_article_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_every_model_has_a_working_list_and_change_page(staff_client, ingested):
+    for model, obj in [(Article, Article.objects.first()), (PhotoCaption, PhotoCaption.objects.first()),
+                       (Page, Page.objects.first()), (Section, Section.objects.first())]:
+        name = model._meta.model_name
+        assert staff_client.get(reverse(f"admin:archive_{name}_changelist")).status_code == 200
+        assert staff_client.get(reverse(f"admin:archive_{name}_change", args=[obj.pk])).status_code == 200
+
+
+def test_article_list_filters_by_section_and_searches_text_and_names(staff_client, ingested):
+    url = reverse("admin:archive_article_changelist")
+    section = Section.objects.get(name="强信心 起好步 开新局")
+    response = staff_client.get(url, {"section__id__exact": section.pk})
+    assert response.context["cl"].result_count == 2
+    response = staff_client.get(url, {"q": "荷苒·马汗"})
+    assert [str(a) for a in response.context["cl"].result_list] == ["昌吉州第二届天山北麓葡萄酒节直播大赛启动"]
+
+
+def test_fixing_a_title_in_the_change_form_saves_it_and_marks_the_article_edited(staff_client, ingested):
+    article = Article.objects.get(title="昌吉州促进外经贸发展培训班在闽结业")
+    page = staff_client.get(reverse("admin:archive_article_change", args=[article.pk]))
+    html = page.content.decode()
+    assert "本报讯 记者刘茜、通讯员朱卫华报道:" in html  # byline editable in the form
+    assert "contributions-0-person" in html  # contributors inline
+    url = reverse("admin:archive_article_change", args=[article.pk])
+    response = staff_client.post(url, article_form(article, title="昌吉州外经贸培训班在闽结业"))
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    article.refresh_from_db()
+    assert article.title == "昌吉州外经贸培训班在闽结业"
+    assert article.edited_at is not None
+
+
+def test_photo_captions_are_inline_on_their_article(staff_client, ingested):
+    article = Article.objects.get(title="开工! 吹响项目建设“冲锋号”")
+    html = staff_client.get(reverse("admin:archive_article_change", args=[article.pk])).content.decode()
+    assert "工人们正在加紧施工。" in html
+
+
+def test_page_raw_text_is_shown_read_only(staff_client, ingested):
+    page = Page.objects.first()
+    html = staff_client.get(reverse("admin:archive_page_change", args=[page.pk])).content.decode()
+    assert 'name="raw_text"' not in html
+    assert "本报讯" in html

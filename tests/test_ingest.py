@@ -1,0 +1,185 @@
+"""The ingest command against a real database: re-runs, changes, admin edits, bad files."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from archive.models import Article, Page, Person, PhotoCaption, Role, Section
+from archive.signals import items_changed
+from tests.seeds import EXPECTED, SEED_FILES, SEEDS_DIR
+
+pytestmark = pytest.mark.django_db
+
+TOTAL_ARTICLES = sum(1 for items in EXPECTED.values() for i in items if i[0] != "photo")
+STANDALONE_PHOTOS = sum(1 for items in EXPECTED.values() for i in items if i[0] == "photo")
+ARTICLE_PHOTOS = sum(i[9] for items in EXPECTED.values() for i in items if i[0] != "photo")
+
+
+def ingest(*args) -> str:
+    out = io.StringIO()
+    call_command("ingest", *map(str, args), stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return (Page.objects.count(), Article.objects.count(), PhotoCaption.objects.count(),
+            Person.objects.count(), Section.objects.count())
+
+
+def test_ingesting_the_seeds_stores_every_item():
+    output = ingest(SEEDS_DIR)
+    assert "共 5 个文件:新建 5,更新 0,跳过 0,失败 0" in output
+    assert Page.objects.count() == 5
+    assert Article.objects.count() == TOTAL_ARTICLES == 17
+    assert PhotoCaption.objects.standalone().count() == STANDALONE_PHOTOS == 3
+    assert PhotoCaption.objects.filter(article__isnull=False).count() == ARTICLE_PHOTOS == 4
+    assert sorted(Section.objects.values_list("name", flat=True)) == sorted(
+        ["强信心 起好步 开新局", "2023(中国)亚欧商品贸易博览会", "新时代新征程新伟业"])
+    assert Section.objects.get(name="强信心 起好步 开新局").articles.count() == 2
+
+
+def test_stored_article_keeps_headline_contributors_in_order_body_and_photo_position():
+    ingest(SEEDS_DIR)
+    article = Article.objects.get(title="开工! 吹响项目建设“冲锋号”")
+    assert article.kicker == "昌吉高新区第一季度10个项目集中复工开工 总投资20亿元"
+    assert article.section.name == "强信心 起好步 开新局"
+    assert article.byline == "本报讯 记者刘茜、通讯员宋华敏报道:"
+    assert article.names(Role.REPORTER) == ["刘茜"]
+    assert article.names(Role.CORRESPONDENT) == ["宋华敏"]
+    assert (article.date.isoformat(), article.date_inferred) == ("2023-03-24", True)
+    photo = article.photos.get()
+    assert photo.position == 5 and photo.photographers() == ["刘茜"]
+    assert "今年2月底复工" in article.paragraphs()[4]
+
+    feature = Article.objects.get(title="没有等出来的精彩 只有干出来的辉煌")
+    assert feature.subheadings()[0] == "“链”上招商新赛道\n打造经济发展增长极"
+    assert feature.body.count("## ") == 3
+    assert Person.objects.get(name="常虹").articles.get().title == "昌吉市政协开展夏季防溺水工作专项视察"
+
+
+def test_rerun_skips_unchanged_files_and_duplicates_nothing():
+    ingest(SEEDS_DIR)
+    before = counts()
+    output = ingest(SEEDS_DIR)
+    assert "跳过 5" in output and "新建 0" in output
+    assert counts() == before
+
+
+def test_a_single_file_and_its_folder_share_one_source_name():
+    ingest(SEED_FILES[0])
+    output = ingest(SEEDS_DIR)
+    assert "新建 4" in output and "跳过 1" in output
+    assert Page.objects.count() == 5
+
+
+def test_a_changed_file_replaces_that_pages_items_in_place(seed_dir):
+    ingest(seed_dir)
+    before = counts()
+    path = seed_dir / SEED_FILES[3].name
+    path.write_text(path.read_text(encoding="utf-8").replace("本报讯 记者刘思思报道", "本报讯 记者王小明报道"), encoding="utf-8")
+    output = ingest(seed_dir)
+    assert f"更新 {path.name}" in output and "跳过 4" in output
+    assert counts() == before  # 刘思思 is gone, 王小明 took the place
+    article = Article.objects.get(title="第二届全国职业技能大赛新疆赛区昌吉赛点开赛")
+    assert article.names(Role.REPORTER) == ["王小明"]
+    assert not Person.objects.filter(name="刘思思").exists()
+
+
+def test_admin_edited_articles_are_kept_and_reported_unless_forced(seed_dir):
+    ingest(seed_dir)
+    article = Article.objects.get(title="昌吉州政协召开专题协商议政会")
+    article.title = "昌吉州政协召开专题协商议政会(已校对)"
+    article.edited_at = timezone.now()
+    article.save()
+    path = seed_dir / SEED_FILES[1].name
+    path.write_text(path.read_text(encoding="utf-8").replace("专题讲座", "专题辅导讲座"), encoding="utf-8")
+
+    output = ingest(seed_dir)
+    assert "保留后台修改过的稿件 1 篇 《昌吉州政协召开专题协商议政会(已校对)》" in output
+    kept = Article.objects.get(pk=article.pk)
+    assert kept.title.endswith("(已校对)")
+    assert Article.objects.filter(page__source=path.name).count() == 5
+    assert Article.objects.filter(title__startswith="昌吉州政协召开专题协商议政会").count() == 1
+
+    ingest(seed_dir, "--force")
+    assert not Article.objects.filter(title__endswith="(已校对)").exists()
+    assert "专题辅导讲座" in Article.objects.get(title="昌吉州政协召开专题协商议政会").body
+
+
+def test_dry_run_prints_what_would_be_stored_and_writes_nothing():
+    output = ingest(SEEDS_DIR, "--dry-run")
+    assert "新建(预演) 000_6cccedd8bdd5bbb2.txt:稿件 4 篇,图片 1 张" in output
+    assert "稿件 [强信心 起好步 开新局] 昌吉州一季度招商引资实现“开门红” — 刘茜、高祥钧 2023-04-17" in output
+    assert counts() == (0, 0, 0, 0, 0)
+
+
+def test_given_year_dates_every_item_and_is_not_marked_inferred():
+    ingest(SEED_FILES[0], "--year", "2024")
+    article = Article.objects.get(title="昌吉州工信系统开展工业经济观摩活动")
+    assert (article.date.isoformat(), article.date_inferred) == ("2024-04-17", False)
+    assert Page.objects.get().date.isoformat() == "2024-04-17"
+
+
+def test_an_absurd_year_is_refused_naming_the_option():
+    with pytest.raises(CommandError, match="--year 99999"):
+        ingest(SEED_FILES[0], "--year", "99999")
+
+
+class TestBadFiles:
+    def write(self, folder, name, data: bytes):
+        (folder / name).write_bytes(data)
+        return folder / name
+
+    def test_each_bad_file_is_reported_with_its_line_and_the_rest_are_ingested(self, seed_dir):
+        self.write(seed_dir, "empty.txt", b"")
+        self.write(seed_dir, "binary.txt", "标题\n".encode() + b"\x00\x89PNG")
+        self.write(seed_dir, "latin1.txt", "标题\n\n".encode() + b"caf\xe9 \xff\xfe\n")
+        self.write(seed_dir, "prose.txt", "这是一段文字。\n".encode())
+        self.write(seed_dir, "gbk.txt", "昌吉州开会\n\n本报讯 记者刘茜报道:4月1日,开会。\n".encode("gb18030"))
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="4 个文件导入失败"):
+            call_command("ingest", str(seed_dir), stdout=out)
+        output = out.getvalue()
+        assert f"失败 {seed_dir / 'empty.txt'}:1: the file is empty" in output
+        assert f"失败 {seed_dir / 'binary.txt'}:2: binary data" in output
+        assert f"失败 {seed_dir / 'latin1.txt'}:3: not UTF-8 or GB18030 text" in output
+        assert f"失败 {seed_dir / 'prose.txt'}:1: no article headline" in output
+        assert "新建 6" in output
+        assert Article.objects.filter(title="昌吉州开会").exists()
+
+    def test_a_missing_path_is_reported(self, tmp_path):
+        with pytest.raises(CommandError):
+            ingest(tmp_path / "nope.txt")
+
+    def test_an_empty_folder_is_an_error(self, tmp_path):
+        with pytest.raises(CommandError, match="没有找到版面文件"):
+            ingest(tmp_path)
+
+    def test_a_bad_new_version_never_loses_the_stored_page(self, seed_dir):
+        ingest(seed_dir)
+        before = counts()
+        self.write(seed_dir, SEED_FILES[2].name, b"\x00")
+        with pytest.raises(CommandError):
+            ingest(seed_dir)
+        assert counts() == before
+        assert Article.objects.filter(title="没有等出来的精彩 只有干出来的辉煌").exists()
+
+
+def test_search_hook_hears_once_per_page_after_commit(django_capture_on_commit_callbacks):
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs)
+
+    items_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            ingest(SEED_FILES[4])
+    finally:
+        items_changed.disconnect(listener)
+    assert len(heard) == 1
+    assert sorted(heard[0]["articles_saved"]) == sorted(Article.objects.values_list("pk", flat=True))
+    assert len(heard[0]["photos_saved"]) == 3
+    assert heard[0]["articles_deleted"] == []
