@@ -17,6 +17,7 @@ setup: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py ingest seeds/
+	$(BIN)/python manage.py rebuild_index --noinput -v0
 
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -46,7 +46,9 @@ class ArticleDetailView(DetailView):
     template_name = "archive/article_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(layout=article_layout(self.object), **kwargs)
+        return super().get_context_data(
+            layout=article_layout(self.object), highlight_query=self.request.GET.get("hl", ""), **kwargs
+        )
 
 
 def article_layout(article):

@@ -125,9 +125,10 @@ BOOTSTRAP5 = {
     "javascript_url": {"url": "/static/vendor/bootstrap/bootstrap.bundle.min.js"},
 }
 
+HAYSTACK_SIGNAL_PROCESSOR = "search.signals.QueuedSignalProcessor"
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "ENGINE": "search.backend.ChineseWhooshEngine",
         "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
     },
 }

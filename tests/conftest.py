@@ -1,10 +1,56 @@
+import contextlib
+import io
 import shutil
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from haystack import connections
 
-from tests.seeds import SEED_FILES, SEEDS_DIR
+from tests.seeds import SEEDS_DIR
+
+
+@contextlib.contextmanager
+def whoosh_index_at(path: Path):
+    """Point haystack's default connection at ``path`` for the duration."""
+    info = connections.connections_info["default"]
+    previous = info["PATH"]
+    info["PATH"] = str(path)
+    connections.reload("default")
+    try:
+        yield connections["default"].get_backend()
+    finally:
+        info["PATH"] = previous
+        connections.reload("default")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_index(tmp_path_factory):
+    """No test ever writes to the development index in ./data."""
+    with whoosh_index_at(tmp_path_factory.mktemp("whoosh-session")) as backend:
+        yield backend
+
+
+@pytest.fixture
+def fresh_index(tmp_path):
+    with whoosh_index_at(tmp_path / "whoosh") as backend:
+        yield backend
+
+
+@pytest.fixture(scope="class")
+def seeded_archive(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The five seed pages ingested and indexed once for a whole test class (committed, so the
+    index is written), removed again afterwards."""
+    from archive.models import Page, Person, Section
+    from search.models import PendingIndexUpdate
+
+    with django_db_blocker.unblock(), whoosh_index_at(tmp_path_factory.mktemp("whoosh-class")) as backend:
+        call_command("ingest", str(SEEDS_DIR), stdout=io.StringIO())
+        yield backend
+        Page.objects.all().delete()
+        Person.objects.all().delete()
+        Section.objects.all().delete()
+        PendingIndexUpdate.objects.all().delete()
 
 
 @pytest.fixture
@@ -17,7 +63,7 @@ def seed_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def ingested(db):
-    call_command("ingest", str(SEEDS_DIR), stdout=open("/dev/null", "w"))
+    call_command("ingest", str(SEEDS_DIR), stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -25,6 +71,3 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "a-long-password")
     client.force_login(user)
     return client
-
-
-__all__ = ["SEED_FILES"]

@@ -60,3 +60,10 @@ def test_section_and_person_pages_list_their_articles(client, ingested):
 def test_missing_objects_are_404(client, db):
     assert client.get(reverse("archive:article", args=[12345])).status_code == 404
     assert client.get(reverse("archive:section", args=[12345])).status_code == 404
+
+
+def test_arriving_from_a_search_marks_the_terms_in_the_article(client, ingested):
+    article = Article.objects.get(title="昌吉州促进外经贸发展培训班在闽结业")
+    page = html(client, article.get_absolute_url() + "?hl=外經貿 <b>")
+    assert "昌吉州促进<mark>外经贸</mark>发展培训班在闽结业" in page
+    assert page.count("<mark>") >= 2  # title and body

@@ -1,0 +1,131 @@
+"""haystack's Whoosh engine, with the parts a Chinese archive needs changed:
+
+- the schema: lean fields made for ``search/analyzers.py`` instead of haystack's English text
+  fields that are always stored, sortable and spell-checked;
+- writes: a real writer that waits for the lock for a bounded time and raises when it cannot
+  get it, instead of haystack's write that logs a LockError and drops the update; updates that
+  cannot be written now are queued (``search/indexing.py``) and retried until they land;
+- reading: one open searcher per thread, reused while the index is unchanged and refreshed
+  after a write, instead of opening the index for every query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SkipDocument
+from haystack.utils import get_identifier
+from whoosh.fields import DATETIME, ID as WHOOSH_ID, KEYWORD, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.writing import CLEAR
+
+from .analyzers import ngram_analyzer, word_analyzer
+
+# How long a batch job (update_index, ingest) waits for another writer before queueing.
+BATCH_LOCK_WAIT = 120.0
+
+
+def archive_schema() -> Schema:
+    return Schema(**{
+        ID: WHOOSH_ID(stored=True, unique=True),
+        DJANGO_CT: WHOOSH_ID(stored=True),
+        DJANGO_ID: WHOOSH_ID(stored=True),
+        "text": TEXT(analyzer=word_analyzer(), phrase=False),
+        "ngrams": TEXT(analyzer=ngram_analyzer(), phrase=True),
+        "head": TEXT(analyzer=ngram_analyzer(), phrase=True),
+        "kind": WHOOSH_ID(sortable=True),
+        "section": WHOOSH_ID(sortable=True),
+        "people": KEYWORD(commas=True),
+        "date": DATETIME(sortable=True),
+        "year_month": WHOOSH_ID(sortable=True),
+    })
+
+
+class ChineseWhooshBackend(WhooshSearchBackend):
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self._local = threading.local()
+
+    def build_schema(self, fields):
+        expected = set(archive_schema().names()) - {ID, DJANGO_CT, DJANGO_ID}
+        declared = {f.index_fieldname for f in fields.values()}
+        if declared != expected:
+            raise ValueError(f"search_indexes fields {sorted(declared)} do not match the schema {sorted(expected)}")
+        return "text", archive_schema()
+
+    # --- reading ---------------------------------------------------------------------
+
+    def searcher(self):
+        """This thread's searcher, refreshed only when a writer has committed since."""
+        if not self.setup_complete:
+            self.setup()
+        current = getattr(self._local, "searcher", None)
+        if current is None or current._ix is not self.index:  # first use, or index re-created
+            current = self.index.searcher()
+        else:
+            current = current.refresh()  # reuses unchanged segments, closes the rest
+        self._local.searcher = current
+        return current
+
+    # --- writing ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writer(self, timeout: float, clear: bool = False):
+        """A writer holding the index lock; LockError when it is not free within ``timeout``.
+        With ``clear``, the commit drops every document written before it."""
+        if not self.setup_complete:
+            self.setup()
+        writer = self.index.writer(timeout=timeout, delay=0.05)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=CLEAR if clear else None)
+
+    def document(self, index, obj) -> dict | None:
+        try:
+            doc = index.full_prepare(obj)
+        except SkipDocument:
+            return None
+        doc.pop("boost", None)
+        return {key: self._from_python(value) for key, value in doc.items()}
+
+    def update(self, index, iterable, commit=True):
+        """Used by ``update_index``/``rebuild_index``: waits for the lock like any batch job."""
+        from .indexing import flush_pending
+
+        docs = [doc for doc in (self.document(index, obj) for obj in iterable) if doc]
+        if docs:
+            with self.writer(timeout=BATCH_LOCK_WAIT) as writer:
+                for doc in docs:
+                    writer.update_document(**doc)
+        flush_pending(timeout=0)
+
+    def remove(self, obj_or_string, commit=True):
+        """Never dropped: a delete that cannot get the lock now is queued and retried."""
+        from .indexing import schedule
+
+        label, _, pk = get_identifier(obj_or_string).rpartition(".")
+        schedule(label, [pk], deleted=True)
+
+    def delete_documents(self, writer, identifiers) -> None:
+        for identifier in identifiers:
+            writer.delete_by_term(ID, identifier)
+
+    def delete_index(self):
+        """Empty the index in one commit under the lock. haystack deletes the folder instead,
+        which breaks any other process reading or writing the index at that moment."""
+        with self.writer(timeout=BATCH_LOCK_WAIT, clear=True):
+            pass
+
+
+class ChineseWhooshEngine(WhooshEngine):
+    backend = ChineseWhooshBackend
+    query = WhooshSearchQuery
+
+
+__all__ = ["ChineseWhooshEngine", "ChineseWhooshBackend", "LockError", "archive_schema"]

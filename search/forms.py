@@ -1,0 +1,69 @@
+"""Validates what the user sent; every bad value becomes a message, never an exception."""
+
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from archive.models import Person, Section
+
+from .query import parse_query
+from .results import Filters, SearchResults, search
+
+MAX_QUERY_CHARS = 200
+MAX_PAGE = 500
+
+
+class QueryField(forms.CharField):
+    def to_python(self, value):
+        # Control characters (pasted from PDFs, or sent by robots) carry no meaning in a query.
+        value = "".join(ch if unicodedata.category(ch) != "Cc" else " " for ch in str(value or ""))
+        return super().to_python(value)
+
+
+class SearchForm(forms.Form):
+    q = QueryField(label="检索词", required=False, max_length=MAX_QUERY_CHARS,
+                   error_messages={"max_length": f"检索词太长了,最多 {MAX_QUERY_CHARS} 个字。"})
+    section = forms.ModelChoiceField(Section.objects.all(), label="栏目", required=False, empty_label="全部栏目",
+                                     error_messages={"invalid_choice": "没有这个栏目。"})
+    type = forms.ChoiceField(label="类型", required=False,
+                             choices=[("", "稿件和图片"), ("article", "稿件"), ("photo", "图片")],
+                             error_messages={"invalid_choice": "类型只能是 article 或 photo。"})
+    person = forms.ModelChoiceField(Person.objects.all(), label="作者", required=False, widget=forms.HiddenInput,
+                                    error_messages={"invalid_choice": "没有这位作者。"})
+    start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                            error_messages={"invalid": "起始日期格式应为 YYYY-MM-DD。"})
+    end = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                          error_messages={"invalid": "截止日期格式应为 YYYY-MM-DD。"})
+    sort = forms.ChoiceField(label="排序", required=False,
+                             choices=[("relevance", "相关度"), ("newest", "最新在前"), ("oldest", "最早在前")],
+                             error_messages={"invalid_choice": "排序只能是 relevance、newest 或 oldest。"})
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput,
+                              error_messages={"invalid": "页码必须是正整数。", "min_value": "页码必须是正整数。",
+                                              "max_value": f"页码不能超过 {MAX_PAGE}。"})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError("起始日期不能晚于截止日期。")
+        return data
+
+    def has_filters(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in ("section", "type", "person", "start", "end"))
+
+    def parsed_query(self):
+        return parse_query(self.cleaned_data.get("q") or "")
+
+    def search(self) -> SearchResults | None:
+        """None when there is nothing to look for (an empty or punctuation-only query)."""
+        parsed = self.parsed_query()
+        if parsed.is_empty and not self.has_filters():
+            return None
+        data = self.cleaned_data
+        filters = Filters(section=data.get("section"), kind=data.get("type") or "",
+                          person_id=data["person"].pk if data.get("person") else None,
+                          start=data.get("start"), end=data.get("end"))
+        return search(parsed, filters, sort=data.get("sort") or "relevance", page=data.get("page") or 1)
+
+    def errors_text(self) -> str:
+        return ";".join(str(e) for errors in self.errors.values() for e in errors)

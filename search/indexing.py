@@ -1,0 +1,114 @@
+"""Keeping the index true to the database, with more than one writer about.
+
+Every change is first written to ``PendingIndexUpdate`` (in the same transaction as the change
+when there is one), then applied after commit by ``flush_pending``. When another process holds
+the index lock (a long ``rebuild_index``, an ingest), the update stays queued and a retry
+thread in this process, or the next writer anywhere, applies it: a request never waits long and
+an update is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from itertools import groupby
+
+from django.apps import apps
+from django.db import DatabaseError, close_old_connections, connection, transaction
+from haystack import connections
+from haystack.constants import ID
+
+from .backend import LockError
+from .models import PendingIndexUpdate
+
+log = logging.getLogger(__name__)
+
+INTERACTIVE_LOCK_WAIT = 0.5  # an admin save waits this long for the lock, then queues
+BATCH_SIZE = 500
+RETRY_DELAY = 0.5
+RETRY_FOR = 6 * 3600.0
+
+
+def backend():
+    return connections["default"].get_backend()
+
+
+def schedule(label: str, ids, deleted: bool = False, wait: float = INTERACTIVE_LOCK_WAIT) -> None:
+    """Queue index updates (or deletes) of ``label`` objects; apply them after commit."""
+    rows = [PendingIndexUpdate(label=label, object_id=str(pk), deleted=deleted) for pk in ids]
+    if not rows:
+        return
+    PendingIndexUpdate.objects.bulk_create(rows)
+    transaction.on_commit(lambda: flush_or_retry(wait))
+
+
+def flush_or_retry(wait: float) -> None:
+    if not flush_pending(timeout=wait):
+        retrier.ensure_running()
+
+
+def flush_pending(timeout: float) -> bool:
+    """Apply queued updates; True when none are left, False when the index stayed locked."""
+    while True:
+        tasks = list(PendingIndexUpdate.objects.order_by("pk")[:BATCH_SIZE])
+        if not tasks:
+            return True
+        try:
+            with backend().writer(timeout=timeout) as writer:
+                for label, group in groupby(sorted(tasks, key=lambda t: (t.label, t.pk)), key=lambda t: t.label):
+                    _apply(writer, label, list(group))
+        except LockError:
+            return False
+        PendingIndexUpdate.objects.filter(pk__in=[t.pk for t in tasks]).delete()
+
+
+def _apply(writer, label: str, tasks: list[PendingIndexUpdate]) -> None:
+    latest = {t.object_id: t.deleted for t in tasks}  # later rows win
+    model = apps.get_model(label)
+    index = connections["default"].get_unified_index().get_index(model)
+    wanted = [pk for pk, deleted in latest.items() if not deleted]
+    found = set()
+    for obj in index.index_queryset().filter(pk__in=wanted):
+        doc = backend().document(index, obj)
+        if doc:
+            writer.update_document(**doc)
+            found.add(str(obj.pk))
+    for pk in latest.keys() - found:
+        writer.delete_by_term(ID, f"{label}.{pk}")
+
+
+class _Retrier:
+    """One daemon thread per process that applies queued updates once the lock is free."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def ensure_running(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="index-retry", daemon=True)
+                self._thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        deadline = time.monotonic() + RETRY_FOR
+        try:
+            while time.monotonic() < deadline:
+                time.sleep(RETRY_DELAY)
+                try:
+                    if flush_pending(timeout=RETRY_DELAY):
+                        return
+                except DatabaseError:
+                    log.exception("index retry could not read the queue; trying again")
+                    close_old_connections()
+            log.error("index updates still queued after %.0f s; the next writer will apply them", RETRY_FOR)
+        finally:
+            connection.close()
+
+
+retrier = _Retrier()

@@ -1,0 +1,50 @@
+from django.views.generic import TemplateView
+
+from archive.api import JsonView, json_error
+
+from .forms import SearchForm
+
+
+class SearchView(TemplateView):
+    template_name = "search/search.html"
+
+    def get_context_data(self, **kwargs):
+        form = SearchForm(self.request.GET or None)
+        results = form.search() if form.is_bound and form.is_valid() else None
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(form=form, results=results, query_prefix=_prefix(params), **kwargs)
+
+
+def _prefix(params) -> str:
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+class SearchApi(JsonView):
+    def get(self, request):
+        form = SearchForm(request.GET)
+        if not form.is_valid():
+            return json_error(400, form.errors_text())
+        if not (form.cleaned_data.get("q") or "").strip() and not form.has_filters():
+            return json_error(400, "请提供检索词 q")
+        results = form.search()
+        if results is None:
+            return json_error(400, "检索词里没有可以查找的文字")
+        return self.json({
+            "query": form.cleaned_data.get("q") or "",
+            "total": results.total,
+            "page": results.page,
+            "num_pages": results.num_pages,
+            "took_ms": round(results.took_ms, 2),
+            "results": [{
+                "type": hit.kind,
+                "id": hit.object.pk,
+                "title": str(hit.title),
+                "url": hit.url,
+                "snippet": str(hit.snippet),
+                "score": round(hit.score, 4),
+                "date": hit.date.isoformat() if hit.date else None,
+                "section": hit.section.name if hit.section else None,
+            } for hit in results.hits],
+        })
