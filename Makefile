@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-requirements
 
-.PHONY: setup run test clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup run test browser clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +24,14 @@ setup: $(INSTALLED)
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: setup
+# Debian's chromium for the Playwright tests (Playwright's own browser download is not used),
+# and CJK fonts so that screenshots show the text.
+browser:
+	@command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ] || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 clean:

@@ -151,7 +151,7 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, *, force
     page = page or Page(source=source)
     page.content_hash, page.raw_text = digest, text
     page.year, page.year_inferred = parsed.year, parsed.year_inferred
-    page.date = max((d for d in _item_dates(parsed)), default=None)
+    page.date = parsed.date
     page.save()
 
     kept = {} if force else {a.position: a for a in page.articles.edited()}
@@ -195,14 +195,6 @@ def _prune_unused(section_ids: set[int], person_ids: set[int]) -> None:
     Person.objects.filter(
         pk__in=person_ids, articlecontribution__isnull=True, photocontribution__isnull=True
     ).delete()
-
-
-def _item_dates(parsed: ParsedPage):
-    for item in parsed.items:
-        if item.date:
-            yield item.date
-        if isinstance(item, ParsedArticle):
-            yield from (p.date for p in item.photos if p.date)
 
 
 class _PageWriter:

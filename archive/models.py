@@ -6,7 +6,8 @@ counts the body blocks (paragraphs and subheadings) printed above it.
 """
 
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Max, Min, Prefetch
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from . import body
@@ -48,6 +49,11 @@ class Page(models.Model):
     def get_absolute_url(self):
         return reverse("archive:page", args=[self.pk])
 
+    def items(self):
+        """Articles and stand-alone photos in reading order (uses ``with_items`` prefetches)."""
+        standalone = [p for p in self.photos.all() if p.article_id is None]
+        return sorted([*self.articles.all(), *standalone], key=lambda item: item.position)
+
 
 class SectionQuerySet(models.QuerySet):
     def with_counts(self):
@@ -70,8 +76,22 @@ class Section(models.Model):
         return reverse("archive:section", args=[self.pk])
 
 
+class PersonQuerySet(models.QuerySet):
+    def with_counts(self):
+        def role_count(role):
+            return Count("articlecontribution", filter=models.Q(articlecontribution__role=role), distinct=True)
+
+        return self.annotate(
+            reporter_count=role_count(Role.REPORTER),
+            correspondent_count=role_count(Role.CORRESPONDENT),
+            photo_count=Count("photocontribution", distinct=True),
+        )
+
+
 class Person(models.Model):
     name = models.CharField("姓名", max_length=100, unique=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "作者"
@@ -84,18 +104,42 @@ class Person(models.Model):
         return reverse("archive:person", args=[self.pk])
 
 
-class ArticleQuerySet(models.QuerySet):
+class DatedQuerySet(models.QuerySet):
+    """Items carry ``when``: their own date, else their page's (a feature without a dateline)."""
+
+    def dated(self):
+        return self.annotate(when=Coalesce("date", "page__date"))
+
+    def newest_first(self):
+        return self.dated().order_by(F("when").desc(nulls_last=True), "page__source", "position")
+
+    def on_day(self, day):
+        return self.dated().filter(when=day)
+
+    def in_month(self, year: int, month: int):
+        return self.dated().filter(when__year=year, when__month=month)
+
+    def day_counts(self) -> dict:
+        rows = self.dated().exclude(when=None).values("when").annotate(n=Count("id")).order_by()
+        return {row["when"]: row["n"] for row in rows}
+
+    def date_range(self):
+        span = self.dated().aggregate(first=Min("when"), last=Max("when"))
+        return span["first"], span["last"]
+
+
+class ArticleQuerySet(DatedQuerySet):
     def for_display(self):
         return self.select_related("page", "section").prefetch_related(
             Prefetch("contributions", queryset=ArticleContribution.objects.select_related("person")),
             Prefetch("photos", queryset=PhotoCaption.objects.for_display()),
         )
 
-    def newest_first(self):
-        return self.order_by(models.F("date").desc(nulls_last=True), "-page__date", "page_id", "position")
-
-    def by_person(self, person):
-        return self.filter(contributions__person=person).distinct()
+    def by_person(self, person, role=None):
+        contributions = ArticleContribution.objects.filter(person=person)
+        if role:
+            contributions = contributions.filter(role=role)
+        return self.filter(pk__in=contributions.values("article"))
 
     def edited(self):
         return self.filter(edited_at__isnull=False)
@@ -140,12 +184,22 @@ class Article(models.Model):
     def subheadings(self):
         return [b.text for b in self.blocks() if b.kind == body.SUBHEADING]
 
+    def layout(self):
+        """(kind, value) blocks: paragraphs and subheadings, with photos where the page printed them."""
+        photos = sorted(self.photos.all(), key=lambda p: p.position)
+        blocks = self.blocks()
+        layout = []
+        for index, block in enumerate(blocks):
+            layout += [("photo", p) for p in photos if p.position == index]
+            layout.append((block.kind, block.text))
+        return layout + [("photo", p) for p in photos if p.position >= len(blocks)]
+
     def names(self, role):
         """Names in printed order; reads the prefetched contributions when there are some."""
         return [c.person.name for c in self.contributions.all() if c.role == role]
 
 
-class PhotoQuerySet(models.QuerySet):
+class PhotoQuerySet(DatedQuerySet):
     def standalone(self):
         return self.filter(article__isnull=True)
 
@@ -153,6 +207,9 @@ class PhotoQuerySet(models.QuerySet):
         return self.select_related("page", "article").prefetch_related(
             Prefetch("contributions", queryset=PhotoContribution.objects.select_related("person"))
         )
+
+    def by_person(self, person):
+        return self.filter(pk__in=PhotoContribution.objects.filter(person=person).values("photo"))
 
 
 class PhotoCaption(models.Model):

@@ -102,6 +102,7 @@ class ParsedPage:
     items: list[Item]
     year: int | None
     year_inferred: bool
+    date: datetime.date | None = None  # see ``page_date``
 
     @property
     def articles(self) -> list[Article]:
@@ -129,6 +130,7 @@ HAN = r"\u3400-\u9fff"
 SLOGAN = re.compile(rf"^[{HAN}]{{2,8}}(?:\s+[{HAN}]{{2,8}}){{2,}}$")
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=\s*[年((])")
 MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})日")
+ANY_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日")
 NEWS_BYLINE = re.compile(
     r"^本报讯\s*(?:"
     r"[((][^))\n]{0,60}[))]\s*[::]?"  # 本报讯(记者 张三)
@@ -447,6 +449,28 @@ def _leading_date(text: str, year: int | None) -> datetime.date | None:
         return None
 
 
+def _dates_in(item: Item):
+    if item.date:
+        yield item.date
+    if isinstance(item, Article):
+        yield from (photo.date for photo in item.photos if photo.date)
+
+
+def page_date(text: str, items: list[Item], year: int | None) -> datetime.date | None:
+    """The newest dateline or photo date on the page; for a page with none (a feature page),
+    the newest day its text mentions."""
+    dated = [d for item in items for d in _dates_in(item)]
+    if dated or year is None:
+        return max(dated, default=None)
+    mentioned = []
+    for month, day in ANY_MONTH_DAY.findall(text):
+        try:
+            mentioned.append(datetime.date(year, int(month), int(day)))
+        except ValueError:
+            continue
+    return max(mentioned, default=None)
+
+
 def infer_year(text: str) -> int | None:
     """The four-digit year the page mentions most; on a tie, the latest."""
     counts = Counter(int(y) for y in YEAR.findall(text))
@@ -590,4 +614,4 @@ def parse_page(text: str, year: int | None = None) -> ParsedPage:
     items = _PageAssembler(_units(blocks), year).assemble()
     if not any(isinstance(i, Photo) or i.title or i.byline for i in items):
         raise PageParseError("no article headline, byline or photo credit found", blocks[0].first_line)
-    return ParsedPage(items, year, inferred and year is not None)
+    return ParsedPage(items, year, inferred and year is not None, page_date(text, items, year))

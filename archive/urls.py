@@ -1,16 +1,29 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import api, views
+from . import api, dates, feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "archive"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("pages/", views.PageListView.as_view(), name="pages"),
     path("pages/<int:pk>/", views.PageDetailView.as_view(), name="page"),
     path("pages/<int:pk>/text/", views.PageTextView.as_view(), name="page-text"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article"),
+    path("dates/", dates.DateIndexView.as_view(), name="dates"),
+    path("dates/<int:year>/", dates.YearView.as_view(), name="year"),
+    path("dates/<int:year>/<int:month>/", dates.MonthView.as_view(), name="month"),
+    path("dates/<int:year>/<int:month>/<int:day>/", dates.DayView.as_view(), name="day"),
+    path("sections/", views.SectionListView.as_view(), name="sections"),
     path("sections/<int:pk>/", views.SectionDetailView.as_view(), name="section"),
+    path("people/", views.PersonListView.as_view(), name="people"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person"),
+    path("photos/", views.PhotoListView.as_view(), name="photos"),
+    path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed-latest"),
+    path("feeds/sections/<int:pk>/", feeds.SectionFeed(), name="feed-section"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/pages/", api.PageListApi.as_view(), name="api-pages"),
     path("api/articles/<int:pk>/", api.ArticleApi.as_view(), name="api-article"),
 ]

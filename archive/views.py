@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Page, Person, PhotoCaption, Section
+from .models import Article, Page, Person, PhotoCaption, Role, Section
 
 ITEMS_PER_PAGE = 20
 
@@ -13,12 +13,24 @@ class HomeView(TemplateView):
     template_name = "archive/home.html"
 
     def get_context_data(self, **kwargs):
+        spans = [Article.objects.date_range(), PhotoCaption.objects.date_range()]
+        firsts, lasts = [s[0] for s in spans if s[0]], [s[1] for s in spans if s[1]]
+        first, last = min(firsts, default=None), max(lasts, default=None)
         return super().get_context_data(
-            pages=Page.objects.order_by("-date", "source")[:10],
+            pages=Page.objects.order_by("-date", "-source")[:8],
             articles=Article.objects.for_display().newest_first()[:10],
             sections=Section.objects.with_counts(),
+            first_date=first,
+            last_date=last,
             **kwargs,
         )
+
+
+class PageListView(ListView):
+    queryset = Page.objects.order_by("source")
+    paginate_by = 50
+    template_name = "archive/page_list.html"
+    context_object_name = "newspaper_pages"
 
 
 class PageDetailView(DetailView):
@@ -29,11 +41,17 @@ class PageDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         page = self.object
-        items = sorted([*page.articles.all(), *page.photos.all()], key=lambda item: item.position)
-        return super().get_context_data(items=items, **kwargs)
+        return super().get_context_data(
+            items=page.items(),
+            previous_page=Page.objects.filter(source__lt=page.source).order_by("-source").first(),
+            next_page=Page.objects.filter(source__gt=page.source).order_by("source").first(),
+            **kwargs,
+        )
 
 
 class PageTextView(DetailView):
+    """The page as ingested, for archivists checking the source."""
+
     model = Page
 
     def render_to_response(self, context, **response_kwargs):
@@ -46,52 +64,89 @@ class ArticleDetailView(DetailView):
     template_name = "archive/article_detail.html"
 
     def get_context_data(self, **kwargs):
+        article = self.object
+        page = Page.objects.with_items().get(pk=article.page_id)
+        others = [item for item in page.items() if item != article]
+        neighbours = [a for a in page.articles.all()]
+        index = next(i for i, a in enumerate(neighbours) if a.pk == article.pk)
         return super().get_context_data(
-            layout=article_layout(self.object), highlight_query=self.request.GET.get("hl", ""), **kwargs
+            layout=article.layout(),
+            highlight_query=self.request.GET.get("hl", ""),
+            other_items=others,
+            previous_article=neighbours[index - 1] if index > 0 else None,
+            next_article=neighbours[index + 1] if index + 1 < len(neighbours) else None,
+            **kwargs,
         )
 
 
-def article_layout(article):
-    """Body blocks with the article's photos placed where the page printed them."""
-    photos = sorted(article.photos.all(), key=lambda p: p.position)
-    blocks = article.blocks()
-    layout = []
-    for index, block in enumerate(blocks):
-        layout += [("photo", p) for p in photos if p.position == index]
-        layout.append((block.kind, block.text))
-    return layout + [("photo", p) for p in photos if p.position >= len(blocks)]
-
-
-class FilteredArticleList(ListView):
-    """Articles of one object (a section, a person), newest first, paginated."""
+class OwnerListMixin:
+    """A paginated list of one object's items (a section's articles, a person's work)."""
 
     paginate_by = ITEMS_PER_PAGE
-    template_name = "archive/article_list.html"
     owner_model = None
 
     def get_owner(self):
-        return get_object_or_404(self.owner_model, pk=self.kwargs["pk"])
+        if not hasattr(self, "owner"):
+            self.owner = get_object_or_404(self.owner_model, pk=self.kwargs["pk"])
+        return self.owner
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(owner=self.owner, **kwargs)
+        return super().get_context_data(owner=self.get_owner(), **kwargs)
 
 
-class SectionDetailView(FilteredArticleList):
+class SectionListView(ListView):
+    queryset = Section.objects.with_counts()
+    template_name = "archive/section_list.html"
+    context_object_name = "sections"
+
+
+class SectionDetailView(OwnerListMixin, ListView):
     owner_model = Section
+    template_name = "archive/section_detail.html"
 
     def get_queryset(self):
-        self.owner = self.get_owner()
-        return Article.objects.for_display().filter(section=self.owner).newest_first()
+        return Article.objects.for_display().filter(section=self.get_owner()).newest_first()
 
 
-class PersonDetailView(FilteredArticleList):
+class PersonListView(ListView):
+    queryset = Person.objects.with_counts().order_by("name")
+    template_name = "archive/person_list.html"
+    context_object_name = "people"
+    paginate_by = 100
+
+
+class PersonDetailView(OwnerListMixin, ListView):
+    """A contributor's articles, or photos, newest first; ``?role=`` narrows to one role.
+    Someone who only took photos lands on their photos."""
+
     owner_model = Person
     template_name = "archive/person_detail.html"
 
+    def get_owner(self):
+        if not hasattr(self, "owner"):
+            self.owner = get_object_or_404(Person.objects.with_counts(), pk=self.kwargs["pk"])
+        return self.owner
+
+    def get_role(self):
+        role = self.request.GET.get("role", "")
+        if role in Role.values:
+            return role
+        person = self.get_owner()
+        only_photos = person.photo_count and not (person.reporter_count or person.correspondent_count)
+        return Role.PHOTOGRAPHER if only_photos else ""
+
     def get_queryset(self):
-        self.owner = self.get_owner()
-        return Article.objects.for_display().by_person(self.owner).newest_first()
+        person, role = self.get_owner(), self.get_role()
+        if role == Role.PHOTOGRAPHER:
+            return PhotoCaption.objects.for_display().by_person(person).newest_first()
+        return Article.objects.for_display().by_person(person, role or None).newest_first()
 
     def get_context_data(self, **kwargs):
-        photos = PhotoCaption.objects.for_display().filter(people=self.owner).order_by("-date")
-        return super().get_context_data(photos=photos, **kwargs)
+        return super().get_context_data(person=self.get_owner(), role=self.get_role(), roles=Role, **kwargs)
+
+
+class PhotoListView(ListView):
+    queryset = PhotoCaption.objects.for_display().newest_first()
+    paginate_by = ITEMS_PER_PAGE
+    template_name = "archive/photo_list.html"
+    context_object_name = "photos"

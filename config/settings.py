@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_bootstrap5",
     "haystack",
     "archive",
@@ -123,6 +124,7 @@ STORAGES = {
 BOOTSTRAP5 = {
     "css_url": {"url": "/static/vendor/bootstrap/bootstrap.min.css"},
     "javascript_url": {"url": "/static/vendor/bootstrap/bootstrap.bundle.min.js"},
+    "success_css_class": "",  # no green ticks on a search form that was merely filled in
 }
 
 HAYSTACK_SIGNAL_PROCESSOR = "search.signals.QueuedSignalProcessor"

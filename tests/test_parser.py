@@ -288,3 +288,8 @@ def test_arbitrary_bytes_are_decoded_or_rejected_with_a_line(data):
     page = parse_or_reject(text)
     if page is not None:
         assert_text_conserved(text, page)
+
+
+def test_a_page_is_dated_by_its_newest_dateline_or_else_the_newest_day_it_mentions():
+    assert [parse_page(read_seed(n)).date.isoformat() for n in range(5)] == [
+        "2023-04-17", "2023-08-18", "2023-04-21", "2023-05-17", "2023-03-26"]

@@ -1,24 +1,29 @@
-"""Reader-facing pages render what the page printed."""
+"""Reader-facing pages render what the page printed, link to each other, and stay cheap."""
+
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
 
-from archive.models import Article, Page, Person, Section
+from archive.models import Article, Page, Person, PhotoCaption, Section
 
 pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def html(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
+def html(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200, url
     return response.content.decode()
 
 
-def test_home_lists_newest_articles_pages_and_sections(client, ingested):
+def test_home_lists_newest_articles_pages_sections_and_the_date_range(client, ingested):
     page = html(client, reverse("archive:home"))
     assert '<html lang="zh-Hans">' in page
+    assert "收录 2023年3月22日 至 2023年8月18日 的版面" in page
     assert "昌吉州参加亚欧商博会招商引资重点项目签约仪式" in page
     assert "强信心 起好步 开新局" in page
+    assert 'name="q"' in page
     assert "cdn" not in page.lower()
 
 
@@ -33,37 +38,123 @@ def test_article_page_shows_headline_linked_byline_body_and_photo_in_place(clien
     photo = page.index("工人们正在加紧施工。")
     after = page.index("今年,昌吉高新区把")
     assert joined < photo < after
-    assert page.count("<figure") == 1
+    assert page.count("<figure") == 1 and "<figcaption>" in page
+    assert 'rel="bookmark"' in page and 'rel="next"' in page and 'rel="prev"' not in page
+    assert "州住房公积金管理中心多措并举推动各项工作有序开展" in page  # other items on the page
 
 
-def test_page_view_shows_items_in_reading_order_and_links_the_original_text(client, ingested):
+def test_subheadings_render_as_headings_inside_the_body(client, ingested):
+    article = Article.objects.get(title="没有等出来的精彩 只有干出来的辉煌")
+    page = html(client, article.get_absolute_url())
+    assert '<h2 class="subheading">“链”上招商新赛道\n打造经济发展增长极</h2>' in page
+    assert page.count("<h1") == 1
+
+
+def test_page_view_shows_items_in_reading_order_with_neighbours_and_original_text(client, ingested):
     newspaper_page = Page.objects.get(source="000_6cccedd8bdd5bbb2.txt")
     page = html(client, newspaper_page.get_absolute_url())
-    titles = ["昌吉州一季度招商引资实现“开门红”", "昌吉州工信系统开展工业经济观摩活动", "4月16日,民警帮助牧民看护羊群。",
-              "推动总体国家安全观入脑入心"]
+    titles = ["扎实开展学习贯彻", "昌吉州一季度招商引资实现“开门红”", "昌吉州工信系统开展工业经济观摩活动",
+              "4月16日,民警帮助牧民看护羊群。", "推动总体国家安全观入脑入心"]
     positions = [page.index(t) for t in titles]
     assert positions == sorted(positions)
+    assert "下一版 001_b27b06e6fa13e9ad.txt" in page and "上一版" not in page
     text = client.get(reverse("archive:page-text", args=[newspaper_page.pk]))
     assert text["Content-Type"] == "text/plain; charset=utf-8"
     assert text.content.decode() == newspaper_page.raw_text
 
 
-def test_section_and_person_pages_list_their_articles(client, ingested):
+def test_date_archive_years_months_and_days(client, ingested):
+    assert "2023年" in html(client, reverse("archive:dates"))
+    year = html(client, reverse("archive:year", args=[2023]))
+    assert year.count("<table") == 4
+    month = html(client, reverse("archive:month", args=[2023, 4]))
+    assert 'aria-label="2023年4月17日,3 篇"' in month and "<abbr title=\"星期一\">一</abbr>" in month
+    assert 'href="/dates/2023/3/"' in month and 'href="/dates/2023/5/"' in month
+    day = html(client, reverse("archive:day", args=[2023, 3, 24]))
+    assert "开工! 吹响项目建设“冲锋号”" in day and "3月24日,昌吉市消防救援大队" in day
+
+
+@pytest.mark.parametrize("url", ["/dates/2024/", "/dates/2023/13/", "/dates/2023/2/", "/dates/2023/2/30/",
+                                 "/dates/2023/1/1/", "/articles/999/", "/pages/999/", "/people/999/",
+                                 "/sections/999/", "/feeds/sections/999/", "/no/such/page/"])
+def test_missing_things_get_the_friendly_404(client, ingested, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "找不到这一页" in response.content.decode()
+
+
+def test_section_and_person_pages_list_their_work_newest_first(client, ingested):
     section = Section.objects.get(name="强信心 起好步 开新局")
     page = html(client, section.get_absolute_url())
-    assert "开工! 吹响项目建设“冲锋号”" in page and "昌吉州一季度招商引资实现“开门红”" in page
-    person = Person.objects.get(name="何龙")
-    page = html(client, person.get_absolute_url())
-    assert "4月16日,民警帮助牧民看护羊群。" in page
+    assert page.index("昌吉州一季度招商引资实现“开门红”") < page.index("开工! 吹响项目建设“冲锋号”")
+    photographer = Person.objects.get(name="何龙")
+    assert "4月16日,民警帮助牧民看护羊群。" in html(client, photographer.get_absolute_url())
+    reporter = Person.objects.get(name="刘茜")
+    as_reporter = html(client, reporter.get_absolute_url(), role="reporter")
+    assert "昌吉州促进外经贸发展培训班在闽结业" in as_reporter
+    assert "工人们正在加紧施工" in html(client, reporter.get_absolute_url(), role="photographer")
+    assert "记者 6" in as_reporter and "摄影 1" in as_reporter
 
 
-def test_missing_objects_are_404(client, db):
-    assert client.get(reverse("archive:article", args=[12345])).status_code == 404
-    assert client.get(reverse("archive:section", args=[12345])).status_code == 404
+def test_people_sections_and_photos_lists(client, ingested):
+    people = html(client, reverse("archive:people"))
+    assert "荷苒·马汗" in people and "景邀颖" in people
+    assert "新时代新征程新伟业" in html(client, reverse("archive:sections"))
+    photos = html(client, reverse("archive:photos"))
+    assert photos.count("<figure") == PhotoCaption.objects.count() == 7
+    assert "见稿件" in photos and "本报记者 何龙 摄" not in photos.replace("<a href", "")  # names are linked
+
+
+def test_atom_feeds(client, ingested):
+    feed = ET.fromstring(client.get(reverse("archive:feed-latest")).content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 17
+    assert entries[0].find(f"{ATOM}title").text == "“链”上昌吉 融入“丝路”昌吉州招商引资推介会暨项目签约仪式在乌举行"
+    assert entries[0].find(f"{ATOM}author/{ATOM}name").text == "左晓雨"
+    section = Section.objects.get(name="强信心 起好步 开新局")
+    feed = ET.fromstring(client.get(reverse("archive:feed-section", args=[section.pk])).content)
+    assert [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")] == [
+        "昌吉州一季度招商引资实现“开门红”", "开工! 吹响项目建设“冲锋号”"]
+
+
+def test_sitemap_lists_articles_pages_and_listings(client, ingested):
+    response = client.get(reverse("archive:sitemap"))
+    assert response.status_code == 200
+    urls = [loc.text for loc in ET.fromstring(response.content).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(urls) == 5 + 5 + 17 + Section.objects.count() + Person.objects.count()
 
 
 def test_arriving_from_a_search_marks_the_terms_in_the_article(client, ingested):
     article = Article.objects.get(title="昌吉州促进外经贸发展培训班在闽结业")
-    page = html(client, article.get_absolute_url() + "?hl=外經貿 <b>")
+    page = html(client, article.get_absolute_url(), hl="外經貿 <b>")
     assert "昌吉州促进<mark>外经贸</mark>发展培训班在闽结业" in page
     assert page.count("<mark>") >= 2  # title and body
+
+
+def test_staff_see_the_admin_link_readers_do_not(staff_client, ingested):
+    from django.test import Client
+    assert "/admin/" not in html(Client(), reverse("archive:home"))
+    assert "/admin/" in html(staff_client, reverse("archive:home"))
+
+
+QUERY_BUDGET = {  # each view's queries stay the same however many items it shows
+    "home": (lambda: reverse("archive:home"), 8),
+    "page": (lambda: Page.objects.get(source="001_b27b06e6fa13e9ad.txt").get_absolute_url(), 10),
+    "article": (lambda: Article.objects.get(title="没有等出来的精彩 只有干出来的辉煌").get_absolute_url(), 14),
+    "section": (lambda: Section.objects.get(name="强信心 起好步 开新局").get_absolute_url(), 8),
+    "person": (lambda: Person.objects.get(name="刘茜").get_absolute_url(), 9),
+    "people": (lambda: reverse("archive:people"), 3),
+    "photos": (lambda: reverse("archive:photos"), 6),
+    "month": (lambda: reverse("archive:month", args=[2023, 4]), 3),
+    "day": (lambda: reverse("archive:day", args=[2023, 4, 17]), 8),
+    "feed": (lambda: reverse("archive:feed-latest"), 5),
+    "api-pages": (lambda: reverse("archive:api-pages"), 10),
+}
+
+
+@pytest.mark.parametrize("name", QUERY_BUDGET)
+def test_no_n_plus_one_queries(client, ingested, django_assert_max_num_queries, name):
+    url, budget = QUERY_BUDGET[name]
+    url = url()
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
