@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import math
 import time
@@ -49,6 +50,21 @@ class Filters:
         return wq.And(parts) if parts else None
 
 
+@dataclass(frozen=True, order=True)
+class MonthFacet:
+    month: str  # "YYYY-MM"
+    count: int
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date.fromisoformat(f"{self.month}-01")
+
+    @property
+    def last_day(self) -> datetime.date:
+        first = self.first_day
+        return datetime.date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+
+
 @dataclass
 class Hit:
     kind: str
@@ -80,7 +96,7 @@ class SearchResults:
     hits: list[Hit]
     took_ms: float
     sections: list[tuple[Section, int]] = field(default_factory=list)
-    months: list[tuple[str, int]] = field(default_factory=list)
+    months: list[MonthFacet] = field(default_factory=list)
 
     @property
     def out_of_range(self) -> bool:
@@ -107,7 +123,7 @@ def search(parsed: ParsedQuery, filters: Filters, sort: str = "relevance", page:
         hits=hits,
         took_ms=(time.perf_counter() - started) * 1000,
         sections=_section_counts(results.groups("section")),
-        months=sorted(((m, n) for m, n in results.groups("month").items() if m), reverse=True),
+        months=sorted((MonthFacet(m, n) for m, n in results.groups("month").items() if m), reverse=True),
     )
 
 

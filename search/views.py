@@ -13,7 +13,11 @@ class SearchView(TemplateView):
         results = form.search() if form.is_bound and form.is_valid() else None
         params = self.request.GET.copy()
         params.pop("page", None)
-        return super().get_context_data(form=form, results=results, query_prefix=_prefix(params), **kwargs)
+        facet_params = params.copy()
+        for name in ("section", "start", "end"):
+            facet_params.pop(name, None)
+        return super().get_context_data(form=form, results=results, query_prefix=_prefix(params),
+                                        facet_prefix=_prefix(facet_params), **kwargs)
 
 
 def _prefix(params) -> str:
