@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-requirements
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test browser clean
+.PHONY: setup run serve test test-sqlite test-postgres browser loadtest clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,15 +24,34 @@ setup: $(INSTALLED)
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Debian's chromium for the Playwright tests (Playwright's own browser download is not used),
-# and CJK fonts so that screenshots show the text.
-browser:
-	@command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ] || { \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+# Production: gunicorn, static files by whitenoise (hashed names, long cache), logs on stdout.
+# Needs DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (see README, "Deploying").
+serve: $(INSTALLED)
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn config.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} \
+		--access-logfile - --error-logfile -
 
-test: setup browser
+# What the tests need from Debian: chromium for Playwright (Playwright's own browser download is
+# not used), CJK fonts for readable screenshots, wrk for the load test.
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ] || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk wrk >/dev/null; }
+
+# The whole suite on SQLite, then again on a real PostgreSQL server that scripts/postgres.sh
+# installs and starts on 127.0.0.1.
+test: test-sqlite test-postgres
+
+test-sqlite: setup browser
 	$(BIN)/python -m pytest
+
+test-postgres: setup browser
+	url=$$(scripts/postgres.sh) && DATABASE_URL=$$url $(BIN)/python -m pytest
+
+# The full load test: 32 connections, 30 s per page, against gunicorn with 2 workers.
+loadtest: $(INSTALLED) browser
+	$(BIN)/python -m tools.loadtest --duration 30 --connections 32
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .hypothesis

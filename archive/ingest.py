@@ -170,12 +170,12 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, *, force
     writer.save()
     _prune_unused(old_sections, old_people)
 
-    saved_articles, saved_photos = writer.article_ids(), writer.photo_ids()
-    transaction.on_commit(lambda: items_changed.send(
+    # Inside the transaction: what listeners record (the index queue) commits with the page.
+    items_changed.send(
         sender=Page, page_id=page.pk,
-        articles_saved=saved_articles, photos_saved=saved_photos,
+        articles_saved=writer.article_ids(), photos_saved=writer.photo_ids(),
         articles_deleted=old_articles, photos_deleted=old_photos,
-    ))
+    )
     return FileReport(
         source, status, len(parsed.articles), len(parsed.photos),
         kept_edited=[str(a) for a in kept.values()],

@@ -1,10 +1,15 @@
 """Settings for the archive, read from environment variables with development defaults.
 
-ARCHIVE_DATA_DIR   folder for the SQLite file and the Whoosh index (default: ./data)
-DJANGO_DEBUG       "1" (default) in development
-DJANGO_SECRET_KEY  required when DJANGO_DEBUG=0
-DATABASE_URL       e.g. postgres://user:pass@127.0.0.1:5432/archive (default: SQLite in the data folder)
-DJANGO_ALLOWED_HOSTS  comma-separated (default: localhost names)
+ARCHIVE_DATA_DIR       folder for the SQLite file, the Whoosh index and collected static files (./data)
+ARCHIVE_INDEX_DIR      the Whoosh index, if not in the data folder
+DJANGO_DEBUG           "1" (default) for development; "0" in production
+DJANGO_SECRET_KEY      required when DJANGO_DEBUG=0
+DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
+DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://archive.example.com
+DJANGO_HTTPS           "1" behind HTTPS: redirect to HTTPS, secure cookies, HSTS
+DJANGO_HSTS_SECONDS    HSTS max-age when DJANGO_HTTPS=1 (default: one year)
+DATABASE_URL           e.g. postgres://user:pass@127.0.0.1:5432/archive (default: SQLite in the data folder)
+DJANGO_LOG_LEVEL       INFO by default; logs go to standard output
 """
 
 import os
@@ -32,6 +37,19 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0.")
     SECRET_KEY = "development-only-not-secret"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+HTTPS = env_flag("DJANGO_HTTPS", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # TLS ends at the proxy in front
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_bootstrap5",
+    "csp",
     "haystack",
     "archive",
     "search",
@@ -58,7 +77,22 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Only the app's own scripts and styles; no inline script anywhere (page text is data).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws its icons from data: URIs
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -138,6 +172,6 @@ HAYSTACK_CONNECTIONS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

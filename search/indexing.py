@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.apps import apps
@@ -19,11 +20,12 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from haystack import connections
 from haystack.constants import ID
 
-from .backend import LockError
+from .backend import BATCH_LOCK_WAIT, LockError
 from .models import PendingIndexUpdate
 
 log = logging.getLogger(__name__)
 
+INDEXED_LABELS = ("archive.article", "archive.photocaption")
 INTERACTIVE_LOCK_WAIT = 0.5  # an admin save waits this long for the lock, then queues
 BATCH_SIZE = 500
 RETRY_DELAY = 0.5
@@ -112,3 +114,39 @@ class _Retrier:
 
 
 retrier = _Retrier()
+
+
+@dataclass
+class IndexCheck:
+    """Objects the database has and the index lacks (``missing``), and the reverse (``extra``)."""
+
+    counts: dict[str, int]
+    missing: dict[str, set[str]]
+    extra: dict[str, set[str]]
+
+    @property
+    def agrees(self) -> bool:
+        return not any(self.missing.values()) and not any(self.extra.values())
+
+
+def check_index() -> IndexCheck:
+    """Compare the ids in the index with those in the database, after applying the queue."""
+    flush_pending(timeout=BATCH_LOCK_WAIT)
+    indexed: dict[str, set[str]] = {label: set() for label in INDEXED_LABELS}
+    for fields in backend().searcher().all_stored_fields():
+        indexed.setdefault(fields["django_ct"], set()).add(fields["django_id"])
+    stored = {label: {str(pk) for pk in apps.get_model(label).objects.values_list("pk", flat=True)}
+              for label in INDEXED_LABELS}
+    return IndexCheck(
+        counts={label: len(ids) for label, ids in stored.items()},
+        missing={label: stored[label] - indexed.get(label, set()) for label in stored},
+        extra={label: ids - stored.get(label, set()) for label, ids in indexed.items()},
+    )
+
+
+def repair_index(check: IndexCheck) -> None:
+    for label, ids in check.missing.items():
+        schedule(label, ids)
+    for label, ids in check.extra.items():
+        schedule(label, ids, deleted=True)
+    flush_pending(timeout=BATCH_LOCK_WAIT)

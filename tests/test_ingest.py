@@ -167,19 +167,29 @@ class TestBadFiles:
         assert Article.objects.filter(title="没有等出来的精彩 只有干出来的辉煌").exists()
 
 
-def test_search_hook_hears_once_per_page_after_commit(django_capture_on_commit_callbacks):
+def test_search_hook_hears_once_per_page_inside_its_transaction():
     heard = []
 
     def listener(sender, **kwargs):
-        heard.append(kwargs)
+        from django.db import connection
+        heard.append(kwargs | {"in_transaction": connection.in_atomic_block})
 
     items_changed.connect(listener)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            ingest(SEED_FILES[4])
+        ingest(SEED_FILES[4])
     finally:
         items_changed.disconnect(listener)
     assert len(heard) == 1
     assert sorted(heard[0]["articles_saved"]) == sorted(Article.objects.values_list("pk", flat=True))
     assert len(heard[0]["photos_saved"]) == 3
     assert heard[0]["articles_deleted"] == []
+    assert heard[0]["in_transaction"]
+
+
+def test_ingest_queues_index_updates_with_the_page(fresh_index):
+    from search.models import PendingIndexUpdate
+    ingest(SEED_FILES[4])  # the test's transaction never commits: nothing is flushed
+    queued = set(PendingIndexUpdate.objects.values_list("label", "object_id"))
+    expected = {("archive.article", str(pk)) for pk in Article.objects.values_list("pk", flat=True)}
+    expected |= {("archive.photocaption", str(pk)) for pk in PhotoCaption.objects.values_list("pk", flat=True)}
+    assert queued == expected

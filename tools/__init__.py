@@ -1,0 +1,1 @@
+"""Operational tools (load testing, benchmarks); not imported by the web application."""
