@@ -9,6 +9,8 @@ DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://archive.examp
 DJANGO_HTTPS           "1" behind HTTPS: redirect to HTTPS, secure cookies, HSTS
 DJANGO_HSTS_SECONDS    HSTS max-age when DJANGO_HTTPS=1 (default: one year)
 DATABASE_URL           e.g. postgres://user:pass@127.0.0.1:5432/archive (default: SQLite in the data folder)
+ELASTICSEARCH_URL      e.g. http://es-host:9200 to search with Elasticsearch 7 instead of Whoosh
+ARCHIVE_ES_INDEX       the Elasticsearch index name (default: archive)
 DJANGO_LOG_LEVEL       INFO by default; logs go to standard output
 """
 
@@ -168,6 +170,13 @@ HAYSTACK_CONNECTIONS = {
         "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
     },
 }
+# Past one Whoosh index on one disk: Elasticsearch 7, with the same Chinese analysis (search/elastic.py).
+if os.environ.get("ELASTICSEARCH_URL"):
+    HAYSTACK_CONNECTIONS["default"] = {
+        "ENGINE": "search.elastic.ChineseElasticsearchEngine",
+        "URL": os.environ["ELASTICSEARCH_URL"],
+        "INDEX_NAME": os.environ.get("ARCHIVE_ES_INDEX", "archive"),
+    }
 
 LOGGING = {
     "version": 1,

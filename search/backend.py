@@ -18,14 +18,26 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, 
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
+import datetime
+
+from whoosh import query as wq
+from whoosh import sorting
 from whoosh.fields import DATETIME, ID as WHOOSH_ID, KEYWORD, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from .analyzers import ngram_analyzer, word_analyzer
+from .query import ParsedQuery, to_whoosh
+from .types import Filters, RawHit, RawResults
 
 # How long a batch job (update_index, ingest) waits for another writer before queueing.
 BATCH_LOCK_WAIT = 120.0
+# Each sort is a list of facets; ScoreFacet's place is where the score sits in a hit's sort key.
+SORT_FACETS = {
+    "relevance": [sorting.ScoreFacet(), sorting.FieldFacet("date", reverse=True)],
+    "newest": [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()],
+    "oldest": [sorting.FieldFacet("date"), sorting.ScoreFacet()],
+}
 
 
 def archive_schema() -> Schema:
@@ -70,7 +82,35 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self._local.searcher = current
         return current
 
+    def run(self, parsed: ParsedQuery, filters: Filters, sort: str, page: int, per_page: int) -> RawResults:
+        facets = {"section": sorting.FieldFacet("section"), "month": sorting.FieldFacet("year_month")}
+        results = self.searcher().search(
+            to_whoosh(parsed), limit=page * per_page, filter=filter_query(filters),
+            sortedby=SORT_FACETS.get(sort, SORT_FACETS["relevance"]), groupedby=facets, maptype=sorting.Count,
+        )
+        hits = [RawHit(hit["django_ct"], int(hit["django_id"]), _score(hit))
+                for hit in list(results)[(page - 1) * per_page:page * per_page]]
+        return RawResults(
+            total=len(results), hits=hits,
+            sections={k: n for k, n in results.groups("section").items() if k},
+            months={k: n for k, n in results.groups("month").items() if k},
+        )
+
+    def indexed_ids(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for fields in self.searcher().all_stored_fields():
+            found.setdefault(fields[DJANGO_CT], set()).add(fields[DJANGO_ID])
+        return found
+
     # --- writing ---------------------------------------------------------------------
+
+    def apply(self, docs: list[dict], deleted_ids: list[str], timeout: float) -> None:
+        """Write documents and delete ids in one commit; LockError if the index stays busy."""
+        with self.writer(timeout=timeout) as writer:
+            for doc in docs:
+                writer.update_document(**doc)
+            for identifier in deleted_ids:
+                writer.delete_by_term(ID, identifier)
 
     @contextlib.contextmanager
     def writer(self, timeout: float, clear: bool = False):
@@ -100,9 +140,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
         docs = [doc for doc in (self.document(index, obj) for obj in iterable) if doc]
         if docs:
-            with self.writer(timeout=BATCH_LOCK_WAIT) as writer:
-                for doc in docs:
-                    writer.update_document(**doc)
+            self.apply(docs, [], timeout=BATCH_LOCK_WAIT)
         flush_pending(timeout=0)
 
     def remove(self, obj_or_string, commit=True):
@@ -112,15 +150,35 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         label, _, pk = get_identifier(obj_or_string).rpartition(".")
         schedule(label, [pk], deleted=True)
 
-    def delete_documents(self, writer, identifiers) -> None:
-        for identifier in identifiers:
-            writer.delete_by_term(ID, identifier)
-
     def delete_index(self):
         """Empty the index in one commit under the lock. haystack deletes the folder instead,
         which breaks any other process reading or writing the index at that moment."""
         with self.writer(timeout=BATCH_LOCK_WAIT, clear=True):
             pass
+
+
+def filter_query(filters: Filters) -> wq.Query | None:
+    parts = []
+    if filters.section_id:
+        parts.append(wq.Term("section", str(filters.section_id)))
+    if filters.kind:
+        parts.append(wq.Term("kind", filters.kind))
+    if filters.person_id:
+        parts.append(wq.Term("people", str(filters.person_id)))
+    if filters.start or filters.end:
+        start = datetime.datetime.combine(filters.start, datetime.time.min) if filters.start else None
+        end = datetime.datetime.combine(filters.end, datetime.time.max) if filters.end else None
+        parts.append(wq.DateRange("date", start, end))
+    return wq.And(parts) if parts else None
+
+
+def _score(hit) -> float:
+    """With ``sortedby``, Whoosh reports the sort key as the score; ScoreFacet's part of the
+    key is the negated score (the date part is an integer)."""
+    key = hit.score
+    if isinstance(key, tuple):
+        return next((-part for part in key if isinstance(part, float)), 0.0)
+    return float(key or 0.0)
 
 
 class ChineseWhooshEngine(WhooshEngine):

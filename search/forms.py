@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from archive.models import Person, Section
 
 from .query import parse_query
-from .results import Filters, SearchResults, search
+from .results import SearchResults, search
+from .types import Filters
 
 MAX_QUERY_CHARS = 200
 MAX_PAGE = 500
@@ -60,7 +61,7 @@ class SearchForm(forms.Form):
         if parsed.is_empty and not self.has_filters():
             return None
         data = self.cleaned_data
-        filters = Filters(section=data.get("section"), kind=data.get("type") or "",
+        filters = Filters(section_id=data["section"].pk if data.get("section") else None, kind=data.get("type") or "",
                           person_id=data["person"].pk if data.get("person") else None,
                           start=data.get("start"), end=data.get("end"))
         return search(parsed, filters, sort=data.get("sort") or "relevance", page=data.get("page") or 1)

@@ -18,10 +18,13 @@ from itertools import groupby
 from django.apps import apps
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from haystack import connections
-from haystack.constants import ID
 
 from .backend import BATCH_LOCK_WAIT, LockError
 from .models import PendingIndexUpdate
+
+# The index is busy (another writer holds the lock) or unreachable (a search server is down):
+# the update stays queued.
+UNAVAILABLE = (LockError, ConnectionError, OSError)
 
 log = logging.getLogger(__name__)
 
@@ -56,28 +59,31 @@ def flush_pending(timeout: float) -> bool:
         tasks = list(PendingIndexUpdate.objects.order_by("pk")[:BATCH_SIZE])
         if not tasks:
             return True
+        docs, deleted = [], []
+        for label, group in groupby(sorted(tasks, key=lambda t: (t.label, t.pk)), key=lambda t: t.label):
+            label_docs, label_deleted = _changes(label, list(group))
+            docs += label_docs
+            deleted += label_deleted
         try:
-            with backend().writer(timeout=timeout) as writer:
-                for label, group in groupby(sorted(tasks, key=lambda t: (t.label, t.pk)), key=lambda t: t.label):
-                    _apply(writer, label, list(group))
-        except LockError:
+            backend().apply(docs, deleted, timeout=timeout)
+        except UNAVAILABLE:
             return False
         PendingIndexUpdate.objects.filter(pk__in=[t.pk for t in tasks]).delete()
 
 
-def _apply(writer, label: str, tasks: list[PendingIndexUpdate]) -> None:
+def _changes(label: str, tasks: list[PendingIndexUpdate]) -> tuple[list[dict], list[str]]:
+    """Documents to write and ids to delete for one model's queued tasks."""
     latest = {t.object_id: t.deleted for t in tasks}  # later rows win
     model = apps.get_model(label)
     index = connections["default"].get_unified_index().get_index(model)
     wanted = [pk for pk, deleted in latest.items() if not deleted]
-    found = set()
+    docs, found = [], set()
     for obj in index.index_queryset().filter(pk__in=wanted):
         doc = backend().document(index, obj)
         if doc:
-            writer.update_document(**doc)
+            docs.append(doc)
             found.add(str(obj.pk))
-    for pk in latest.keys() - found:
-        writer.delete_by_term(ID, f"{label}.{pk}")
+    return docs, [f"{label}.{pk}" for pk in latest.keys() - found]
 
 
 class _Retrier:
@@ -132,9 +138,7 @@ class IndexCheck:
 def check_index() -> IndexCheck:
     """Compare the ids in the index with those in the database, after applying the queue."""
     flush_pending(timeout=BATCH_LOCK_WAIT)
-    indexed: dict[str, set[str]] = {label: set() for label in INDEXED_LABELS}
-    for fields in backend().searcher().all_stored_fields():
-        indexed.setdefault(fields["django_ct"], set()).add(fields["django_id"])
+    indexed = {label: set() for label in INDEXED_LABELS} | backend().indexed_ids()
     stored = {label: {str(pk) for pk in apps.get_model(label).objects.values_list("pk", flat=True)}
               for label in INDEXED_LABELS}
     return IndexCheck(

@@ -11,17 +11,24 @@ from tests.seeds import SEEDS_DIR
 
 
 @contextlib.contextmanager
-def whoosh_index_at(path: Path):
-    """Point haystack's default connection at ``path`` for the duration."""
+def search_connection(**options):
+    """Point haystack's default connection somewhere else for the duration."""
     info = connections.connections_info["default"]
-    previous = info["PATH"]
-    info["PATH"] = str(path)
+    previous = dict(info)
+    info.clear()
+    info.update(options)
     connections.reload("default")
     try:
         yield connections["default"].get_backend()
     finally:
-        info["PATH"] = previous
+        info.clear()
+        info.update(previous)
         connections.reload("default")
+
+
+def whoosh_index_at(path: Path):
+    """A Whoosh index at ``path``: tests use one whatever the settings' engine."""
+    return search_connection(ENGINE="search.backend.ChineseWhooshEngine", PATH=str(path))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from archive.models import Article, Page, PhotoCaption
 from search.indexing import check_index
 from search.query import parse_query
-from search.results import Filters, search
+from search.results import search
+from search.types import Filters
 from tests.seeds import SEEDS_DIR
 from tools.server import ROOT, gunicorn, production_env
 from tools.wrk import wrk

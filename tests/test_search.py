@@ -18,7 +18,8 @@ from search.highlight import highlight, snippet
 from search.indexing import flush_pending, retrier
 from search.models import PendingIndexUpdate
 from search.query import parse_query
-from search.results import Filters, search
+from search.results import search
+from search.types import Filters
 
 # (query, the item that must come first, other items it must return); items by title or caption.
 JUDGED = [
@@ -144,7 +145,7 @@ class TestQuality:
         assert sections["强信心 起好步 开新局"] == 2
         assert ("2023-08", 5) in [(m.month, m.count) for m in results.months]  # 4 datelines + a feature dated by its page
         section = next(s for s, _ in results.sections if s.name == "强信心 起好步 开新局")
-        assert set(names(run("昌吉", section=section))) == {"昌吉州一季度招商引资实现“开门红”", "开工! 吹响项目建设“冲锋号”"}
+        assert set(names(run("昌吉", section_id=section.pk))) == {"昌吉州一季度招商引资实现“开门红”", "开工! 吹响项目建设“冲锋号”"}
         assert all(h.kind == "photo" for h in run("昌吉", kind="photo").hits)
         window = run("昌吉", start=datetime.date(2023, 3, 1), end=datetime.date(2023, 3, 31))
         assert window.hits and all(datetime.date(2023, 3, 1) <= h.date <= datetime.date(2023, 3, 31) for h in window.hits)
