@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-requirements
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run serve test test-sqlite test-postgres browser loadtest clean
+.PHONY: setup run serve test test-sqlite test-postgres browser loadtest bench bench-100k clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,5 +53,17 @@ test-postgres: setup browser
 loadtest: $(INSTALLED) browser
 	$(BIN)/python -m tools.loadtest --duration 30 --connections 32
 
+# The benchmark at 1k and 10k articles (bench-100k adds 100k, about an hour): BENCHMARKS.md.
+BENCH_INSTALLED := $(VENV)/.installed-bench
+$(BENCH_INSTALLED): bench/requirements.txt $(INSTALLED)
+	cd bench && ../$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+bench: $(BENCH_INSTALLED) browser
+	$(BIN)/python -m bench.run --sizes 1000 10000
+
+bench-100k: $(BENCH_INSTALLED) browser
+	$(BIN)/python -m bench.run --sizes 1000 10000 --with-100k
+
 clean:
-	rm -rf $(VENV) data .pytest_cache .hypothesis
+	rm -rf $(VENV) data .pytest_cache .hypothesis bench/.work

@@ -11,6 +11,7 @@ DJANGO_HSTS_SECONDS    HSTS max-age when DJANGO_HTTPS=1 (default: one year)
 DATABASE_URL           e.g. postgres://user:pass@127.0.0.1:5432/archive (default: SQLite in the data folder)
 ELASTICSEARCH_URL      e.g. http://es-host:9200 to search with Elasticsearch 7 instead of Whoosh
 ARCHIVE_ES_INDEX       the Elasticsearch index name (default: archive)
+ARCHIVE_LIVE_INDEX     "0" for bulk loads: ingest does not update the index (run rebuild_index after)
 DJANGO_LOG_LEVEL       INFO by default; logs go to standard output
 """
 
@@ -163,7 +164,12 @@ BOOTSTRAP5 = {
     "success_css_class": "",  # no green ticks on a search form that was merely filled in
 }
 
-HAYSTACK_SIGNAL_PROCESSOR = "search.signals.QueuedSignalProcessor"
+# ARCHIVE_LIVE_INDEX=0 is for bulk loads (years of back issues): ingest leaves the index alone
+# and one `rebuild_index` follows. Admin edits are then not indexed either until it is back on.
+HAYSTACK_SIGNAL_PROCESSOR = (
+    "search.signals.QueuedSignalProcessor" if env_flag("ARCHIVE_LIVE_INDEX", True)
+    else "haystack.signals.BaseSignalProcessor"
+)
 HAYSTACK_CONNECTIONS = {
     "default": {
         "ENGINE": "search.backend.ChineseWhooshEngine",

@@ -32,6 +32,8 @@ from .types import Filters, RawHit, RawResults
 
 # How long a batch job (update_index, ingest) waits for another writer before queueing.
 BATCH_LOCK_WAIT = 120.0
+WRITER_MEMORY_MB = 256
+
 # Each sort is a list of facets; ScoreFacet's place is where the score sits in a hit's sort key.
 SORT_FACETS = {
     "relevance": [sorting.ScoreFacet(), sorting.FieldFacet("date", reverse=True)],
@@ -118,7 +120,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         With ``clear``, the commit drops every document written before it."""
         if not self.setup_complete:
             self.setup()
-        writer = self.index.writer(timeout=timeout, delay=0.05)
+        writer = self.index.writer(timeout=timeout, delay=0.05, limitmb=WRITER_MEMORY_MB)
         try:
             yield writer
         except BaseException:

@@ -57,13 +57,16 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn(pages: list[str] | None = None, workers: int = 2, data_dir: Path | None = None, env: dict | None = None):
-    """A running gunicorn with ``pages`` ingested; yields a Server and stops it afterwards."""
+def gunicorn(pages: list[str] | None = None, workers: int = 2, data_dir: Path | None = None, env: dict | None = None,
+             prepare_data: bool = True):
+    """A running gunicorn with ``pages`` ingested (or ``data_dir`` as it is, without
+    ``prepare_data``); yields a Server and stops it afterwards."""
     with contextlib.ExitStack() as stack:
         if data_dir is None:
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="archive-serve-")))
         env = env or production_env(data_dir)
-        prepare(env, pages if pages is not None else [str(ROOT / "seeds")])
+        if prepare_data:
+            prepare(env, pages if pages is not None else [str(ROOT / "seeds")])
         port = free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",

@@ -1,0 +1,139 @@
+"""The archive at scale: ingest, index, search and page speed at 1k, 10k (and 100k) articles,
+side by side with a SQLite FTS5 reference.
+
+    python -m bench.run [--sizes 1000 10000] [--with-100k] [--wrk-duration 30]
+
+Writes bench/results/<size>.json, bench/results/plot.png and BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tools.server import ROOT, gunicorn, production_env
+from tools.wrk import PERCENTILES_LUA, wrk
+
+from . import fts5, report
+from .corpus import real_articles
+from .pages import articles_of_size, make_pages, write_pages
+from .queries import query_mix
+
+RESULTS = Path(__file__).resolve().parent / "results"
+WORK = Path(__file__).resolve().parent / ".work"
+DAY_ARTICLES = 60
+
+
+def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)
+
+
+def measured(env: dict, *args: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.measure", *args], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def folder_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def machine() -> dict:
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    memory = next((int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    return {"cpu": cpu, "cores": len([l for l in open("/proc/cpuinfo") if l.startswith("processor")]),
+            "memory_gb": round(memory / 2**20, 1), "python": platform.python_version(), "commit": commit,
+            "date": datetime.date.today().isoformat()}
+
+
+def run_size(size: int, real, queries: list[dict], wrk_duration: int) -> dict:
+    root = WORK / str(size)
+    shutil.rmtree(root, ignore_errors=True)
+    articles = articles_of_size(real, size)
+    pages = make_pages(articles)
+    day = make_pages(real[-DAY_ARTICLES:], seed=99, start=datetime.date(2026, 1, 5), years=0, prefix="day")
+    page_bytes = write_pages(pages, root / "pages")
+    write_pages(day, root / "day")
+    text_mb = sum(len(a.title.encode()) + sum(len(p.encode()) for p in a.paragraphs) for a in articles) / 2**20
+    bulk = production_env(root / "data") | {"ARCHIVE_LIVE_INDEX": "0"}
+    live = bulk | {"ARCHIVE_LIVE_INDEX": "1"}
+    manage(bulk, "migrate", "--noinput")
+    manage(bulk, "collectstatic", "--noinput")
+    result = {"size": size, "real_articles": min(size, len(real)), "pages": len(pages), "text_mb": text_mb,
+              "page_files_mb": page_bytes / 2**20}
+    print(f"[{size}] ingest {len(pages)} pages …", flush=True)
+    ingest = measured(bulk, "ingest", str(root / "pages"))
+    result["ingest"] = ingest | {"pages_per_s": len(pages) / ingest["seconds"], "articles_per_s": size / ingest["seconds"]}
+    print(f"[{size}] rebuild_index …", flush=True)
+    index = measured(bulk, "rebuild_index", "--noinput", "--verbosity", "0")
+    result["index"] = index | {"articles_per_s": size / index["seconds"], "mb_per_s": text_mb / index["seconds"],
+                               "size_mb": folder_mb(root / "data" / "whoosh_index")}
+    print(f"[{size}] search …", flush=True)
+    queries_path = root / "queries.json"
+    queries_path.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+    search = subprocess.run([sys.executable, "-m", "bench.search_timing", str(queries_path)], cwd=ROOT, env=live,
+                            check=True, capture_output=True, text=True)
+    result["search"] = json.loads(search.stdout.strip().splitlines()[-1])
+    print(f"[{size}] one day's ingest with live indexing …", flush=True)
+    started = time.perf_counter()
+    manage(live, "ingest", str(root / "day"))
+    probe = f'"{day[0].text.split(chr(10))[4][:12]}"'
+    found = subprocess.run([sys.executable, "manage.py", "shell", "-c",
+                            "from search.forms import SearchForm; f = SearchForm({'q': %r}); f.is_valid(); "
+                            "print(f.search().total)" % probe], cwd=ROOT, env=live, capture_output=True, text=True)
+    result["incremental"] = {"articles": DAY_ARTICLES, "pages": len(day), "seconds": time.perf_counter() - started,
+                             "found": int((found.stdout.strip() or "0").splitlines()[-1]) > 0}
+    print(f"[{size}] FTS5 reference …", flush=True)
+    documents = [a.title + "\n" + "\n".join(a.paragraphs) for a in articles]
+    reference = root / "fts5.sqlite3"
+    result["fts5"] = fts5.build(reference, documents) | fts5.time_queries(reference, queries)
+    if wrk_duration:
+        print(f"[{size}] pages under wrk …", flush=True)
+        result["pages_wrk"] = pages_under_load(root / "data", bulk, wrk_duration)
+    return result
+
+
+def pages_under_load(data_dir: Path, env: dict, duration: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(PERCENTILES_LUA)
+    figures = {}
+    with gunicorn(data_dir=data_dir, env=env, prepare_data=False) as server:
+        article = json.load(__import__("urllib.request").request.urlopen(server.url + "/api/pages/"))["pages"][0]["items"][0]["url"]
+        for name, path in {"home": "/", "article": article, "search": "/search/?q=发展"}.items():
+            r = wrk(server.url + path, connections=16, duration=duration, lua_path=lua.name)
+            figures[name] = {"requests_per_s": r.requests_per_second, "p95_ms": r.p95_ms, "errors": r.socket_errors + r.non_2xx}
+    Path(lua.name).unlink()
+    return figures
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="archive benchmark")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--with-100k", action="store_true", help="also run at 100,000 articles (about an hour)")
+    parser.add_argument("--wrk-duration", type=int, default=30, help="seconds per page under wrk; 0 skips")
+    args = parser.parse_args(argv)
+    sizes = args.sizes + ([100_000] if args.with_100k else [])
+    real = real_articles()
+    queries = query_mix(real)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    about = machine()
+    for size in sizes:
+        result = run_size(size, real, queries, args.wrk_duration) | {"machine": about}
+        (RESULTS / f"{size}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+        print(report.row(result), flush=True)
+    report.write()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
