@@ -20,7 +20,7 @@ from . import body
 from .models import Article, ArticleContribution, Page, Person, PhotoCaption, PhotoContribution, Role, Section
 from .parser import Article as ParsedArticle
 from .parser import PageParseError, ParsedPage, Paragraph, Photo, Subheading, decode_page, parse_page
-from .signals import items_changed
+from .signals import ingest_finished, ingest_run, items_changed
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
 STATUS_LABELS = {CREATED: "新建", UPDATED: "更新", SKIPPED: "跳过", FAILED: "失败"}
@@ -91,11 +91,14 @@ def ingest_paths(
     on_file: Callable[[FileReport], None] | None = None,
 ) -> IngestReport:
     report = IngestReport()
-    for path, source in page_files(paths):
-        result = ingest_file(path, source, year=year, force=force, dry_run=dry_run)
-        report.files.append(result)
-        if on_file:
-            on_file(result)
+    with ingest_run():
+        for path, source in page_files(paths):
+            result = ingest_file(path, source, year=year, force=force, dry_run=dry_run)
+            report.files.append(result)
+            if on_file:
+                on_file(result)
+    if not dry_run:
+        ingest_finished.send(sender=IngestReport, report=report)
     return report
 
 

@@ -6,7 +6,30 @@ that record commits or rolls back with the page, so a crash between the two cann
 Listeners do slow work (writing the index) only after commit.
 """
 
+import contextlib
+import contextvars
+
 from django.dispatch import Signal
 
 # kwargs: page_id, articles_saved, photos_saved, articles_deleted, photos_deleted (lists of ids)
 items_changed = Signal()
+
+# Sent once when an ingest run has stored all its files (kwargs: report), so that slow work
+# (one index commit for the whole run rather than one per page) happens once.
+ingest_finished = Signal()
+
+_ingesting = contextvars.ContextVar("ingesting", default=False)
+
+
+@contextlib.contextmanager
+def ingest_run():
+    """Marks an ingest run, during which listeners record work and do it at ``ingest_finished``."""
+    token = _ingesting.set(True)
+    try:
+        yield
+    finally:
+        _ingesting.reset(token)
+
+
+def ingest_running() -> bool:
+    return _ingesting.get()

@@ -39,13 +39,15 @@ def backend():
     return connections["default"].get_backend()
 
 
-def schedule(label: str, ids, deleted: bool = False, wait: float = INTERACTIVE_LOCK_WAIT) -> None:
-    """Queue index updates (or deletes) of ``label`` objects; apply them after commit."""
+def schedule(label: str, ids, deleted: bool = False, wait: float = INTERACTIVE_LOCK_WAIT, flush: bool = True) -> None:
+    """Queue index updates (or deletes) of ``label`` objects; apply them after commit, or, with
+    ``flush=False``, leave them for whoever flushes next (an ingest run flushes once at its end)."""
     rows = [PendingIndexUpdate(label=label, object_id=str(pk), deleted=deleted) for pk in ids]
     if not rows:
         return
     PendingIndexUpdate.objects.bulk_create(rows)
-    transaction.on_commit(lambda: flush_or_retry(wait))
+    if flush:
+        transaction.on_commit(lambda: flush_or_retry(wait))
 
 
 def flush_or_retry(wait: float) -> None:

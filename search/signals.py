@@ -1,13 +1,14 @@
 """haystack signal processor: which saved or deleted rows change which index documents."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from haystack.signals import BaseSignalProcessor
 
 from archive.models import Article, ArticleContribution, Person, PhotoCaption, PhotoContribution, Section
-from archive.signals import items_changed
+from archive.signals import ingest_finished, ingest_running, items_changed
 
 from .backend import BATCH_LOCK_WAIT
-from .indexing import schedule
+from .indexing import flush_or_retry, schedule
 
 ARTICLE, PHOTO = "archive.article", "archive.photocaption"
 
@@ -42,6 +43,7 @@ class QueuedSignalProcessor(BaseSignalProcessor):
             post_delete.connect(self.handle_delete, sender=model)
         pre_delete.connect(self.handle_pre_delete, sender=Section)
         items_changed.connect(self.handle_ingest)
+        ingest_finished.connect(self.handle_ingest_finished)
 
     def teardown(self):
         for model in self.watched:
@@ -49,19 +51,20 @@ class QueuedSignalProcessor(BaseSignalProcessor):
             post_delete.disconnect(self.handle_delete, sender=model)
         pre_delete.disconnect(self.handle_pre_delete, sender=Section)
         items_changed.disconnect(self.handle_ingest)
+        ingest_finished.disconnect(self.handle_ingest_finished)
 
     def handle_save(self, sender, instance, raw=False, **kwargs):
         if raw:
             return
         for label, ids in affected(instance):
-            schedule(label, ids)
+            schedule(label, ids, flush=not ingest_running())
 
     def handle_delete(self, sender, instance, **kwargs):
         if isinstance(instance, (Article, PhotoCaption)):
             label = ARTICLE if isinstance(instance, Article) else PHOTO
-            schedule(label, [instance.pk], deleted=True)
+            schedule(label, [instance.pk], deleted=True, flush=not ingest_running())
             if isinstance(instance, PhotoCaption) and instance.article_id:
-                schedule(ARTICLE, [instance.article_id])
+                schedule(ARTICLE, [instance.article_id], flush=not ingest_running())
         elif isinstance(instance, (ArticleContribution, PhotoContribution)):
             self.handle_save(sender, instance)
 
@@ -70,7 +73,11 @@ class QueuedSignalProcessor(BaseSignalProcessor):
         self.handle_save(sender, instance)
 
     def handle_ingest(self, sender, articles_saved, photos_saved, articles_deleted, photos_deleted, **kwargs):
-        schedule(ARTICLE, articles_deleted, deleted=True, wait=BATCH_LOCK_WAIT)
-        schedule(PHOTO, photos_deleted, deleted=True, wait=BATCH_LOCK_WAIT)
-        schedule(ARTICLE, articles_saved, wait=BATCH_LOCK_WAIT)
-        schedule(PHOTO, photos_saved, wait=BATCH_LOCK_WAIT)
+        # Queued with the page; written to the index once, when the whole run has finished.
+        schedule(ARTICLE, articles_deleted, deleted=True, flush=False)
+        schedule(PHOTO, photos_deleted, deleted=True, flush=False)
+        schedule(ARTICLE, articles_saved, flush=False)
+        schedule(PHOTO, photos_saved, flush=False)
+
+    def handle_ingest_finished(self, sender, report, **kwargs):
+        transaction.on_commit(lambda: flush_or_retry(BATCH_LOCK_WAIT))
