@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Union
 
-from .contributors import CORRESPONDENT, PHOTOGRAPHER, REPORTER, parse_credit_names
+from .contributors import CORRESPONDENT, REPORTER, parse_credit_names
 
 # --- public data -------------------------------------------------------------------------
 
@@ -568,8 +568,10 @@ class _PageAssembler:
         """Inside the current article when its text goes on below the photo; after its last
         paragraph when the photo has no text of its own; otherwise a stand-alone photo."""
         photo.date = _leading_date(photo.caption, self.year)
-        following = next((u for u in self.units[index + 1:] if not isinstance(u, PhotoUnit)), None)
-        next_index = self.units.index(following) if following is not None else None
+        # Look ahead by position from here (units.index() would rescan the page from the top).
+        next_index = next((i for i in range(index + 1, len(self.units))
+                           if not isinstance(self.units[i], PhotoUnit)), None)
+        following = self.units[next_index] if next_index is not None else None
         text_follows = isinstance(following, TextUnit) and next_index not in self.starts
         if self.article and (text_follows or not photo.description):
             self.article.blocks.append(photo)

@@ -42,12 +42,10 @@ def article_json(article: Article) -> dict:
 
 
 def page_json(page: Page) -> dict:
-    items = [(a.position, article_json(a)) for a in page.articles.all()]
-    items += [(p.position, photo_json(p)) for p in page.photos.all() if p.article_id is None]
     return {
         "id": page.pk,
         "source": page.source,
         "date": _date(page.date),
         "url": page.get_absolute_url(),
-        "items": [item for _position, item in sorted(items, key=lambda pair: pair[0])],
+        "items": [photo_json(i) if isinstance(i, PhotoCaption) else article_json(i) for i in page.items()],
     }

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from archive.parser import (
     Article,
     PageParseError,
-    Paragraph,
     Photo,
     Subheading,
     decode_page,
@@ -293,3 +292,4 @@ def test_arbitrary_bytes_are_decoded_or_rejected_with_a_line(data):
 def test_a_page_is_dated_by_its_newest_dateline_or_else_the_newest_day_it_mentions():
     assert [parse_page(read_seed(n)).date.isoformat() for n in range(5)] == [
         "2023-04-17", "2023-08-18", "2023-04-21", "2023-05-17", "2023-03-26"]
+

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.models import Article, Page, PhotoCaption
+from archive.models import Article, Page
 from search.indexing import check_index
 from search.query import parse_query
 from search.results import search
