@@ -20,8 +20,12 @@ class Role(models.TextChoices):
 
 
 class PageQuerySet(models.QuerySet):
+    def without_text(self):
+        """Pages as listed and browsed: the source text (kilobytes a page) is only for its own view."""
+        return self.defer("raw_text")
+
     def with_items(self):
-        return self.prefetch_related(
+        return self.without_text().prefetch_related(
             Prefetch("articles", queryset=Article.objects.for_display()),
             Prefetch("photos", queryset=PhotoCaption.objects.standalone().for_display()),
         )
@@ -42,6 +46,7 @@ class Page(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "版面"
         ordering = ["-date", "source"]
+        indexes = [models.Index(fields=["-date", "-source"], name="page_newest")]
 
     def __str__(self):
         return self.source
@@ -130,7 +135,7 @@ class DatedQuerySet(models.QuerySet):
 
 class ArticleQuerySet(DatedQuerySet):
     def for_display(self):
-        return self.select_related("page", "section").prefetch_related(
+        return self.select_related("page", "section").defer("page__raw_text").prefetch_related(
             Prefetch("contributions", queryset=ArticleContribution.objects.select_related("person")),
             Prefetch("photos", queryset=PhotoCaption.objects.for_display()),
         )
@@ -204,7 +209,7 @@ class PhotoQuerySet(DatedQuerySet):
         return self.filter(article__isnull=True)
 
     def for_display(self):
-        return self.select_related("page", "article").prefetch_related(
+        return self.select_related("page", "article").defer("page__raw_text").prefetch_related(
             Prefetch("contributions", queryset=PhotoContribution.objects.select_related("person"))
         )
 

@@ -17,7 +17,7 @@ class HomeView(TemplateView):
         firsts, lasts = [s[0] for s in spans if s[0]], [s[1] for s in spans if s[1]]
         first, last = min(firsts, default=None), max(lasts, default=None)
         return super().get_context_data(
-            pages=Page.objects.order_by("-date", "-source")[:8],
+            pages=Page.objects.without_text().order_by("-date", "-source")[:8],
             articles=Article.objects.for_display().newest_first()[:10],
             sections=Section.objects.with_counts(),
             first_date=first,
@@ -27,7 +27,7 @@ class HomeView(TemplateView):
 
 
 class PageListView(ListView):
-    queryset = Page.objects.order_by("source")
+    queryset = Page.objects.without_text().order_by("source")
     paginate_by = 50
     template_name = "archive/page_list.html"
     context_object_name = "newspaper_pages"
@@ -43,8 +43,8 @@ class PageDetailView(DetailView):
         page = self.object
         return super().get_context_data(
             items=page.items(),
-            previous_page=Page.objects.filter(source__lt=page.source).order_by("-source").first(),
-            next_page=Page.objects.filter(source__gt=page.source).order_by("source").first(),
+            previous_page=Page.objects.without_text().filter(source__lt=page.source).order_by("-source").first(),
+            next_page=Page.objects.without_text().filter(source__gt=page.source).order_by("source").first(),
             **kwargs,
         )
 

@@ -338,6 +338,16 @@ class TestIndexStaysTrue:
         assert fresh_index_count() == 24
         assert titles_found("外经贸") == ["昌吉州促进外经贸发展培训班在闽结业"]
 
+    def test_a_large_batch_written_by_parallel_writers_replaces_every_old_version(self, archive, monkeypatch):
+        monkeypatch.setattr("search.backend.PARALLEL_MIN_DOCS", 2)  # the seeds are a small batch
+        Article.objects.filter(title="昌吉州政协召开专题协商议政会").update(title="政协议政会标题已更正")  # no signals
+        segments_before = len(archive.index._segments())
+        call_command("update_index", verbosity=0)
+        assert len(archive.index._segments()) >= segments_before + 2  # one per writer process
+        assert fresh_index_count() == Article.objects.count() + PhotoCaption.objects.count()
+        assert titles_found("标题已更正") == ["政协议政会标题已更正"]
+        assert titles_found("专题协商议政会") == ["政协议政会标题已更正"]  # its body; no stale copy
+
     def test_searcher_is_reused_until_a_write(self, archive):
         first = archive.searcher()
         assert archive.searcher() is first
