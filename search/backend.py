@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections import Counter
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -89,18 +90,48 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         return current
 
     def run(self, parsed: ParsedQuery, filters: Filters, sort: str, page: int, per_page: int) -> RawResults:
-        facets = {"section": sorting.FieldFacet("section"), "month": sorting.FieldFacet("year_month")}
-        results = self.searcher().search(
-            to_whoosh(parsed), limit=page * per_page, filter=filter_query(filters),
-            sortedby=SORT_FACETS.get(sort, SORT_FACETS["relevance"]), groupedby=facets, maptype=sorting.Count,
+        """One sorted pass over the matches; facets are counted from cached columns over the
+        matched set, and filters become sets of document numbers. (Whoosh's ``groupedby`` and
+        its date-range filter each cost as much as the search itself at 10k articles.)"""
+        searcher = self.searcher()
+        columns = self._columns(searcher)
+        allowed = _allowed(searcher, filters, columns)
+        if allowed == set():  # Whoosh reads an empty filter as no filter
+            return RawResults(total=0, hits=[], sections={}, months={})
+        results = searcher.search(
+            to_whoosh(parsed), limit=page * per_page, filter=allowed,
+            sortedby=SORT_FACETS.get(sort, SORT_FACETS["relevance"]),
         )
+        matched = results.docs()
         hits = [RawHit(hit["django_ct"], int(hit["django_id"]), _score(hit))
                 for hit in list(results)[(page - 1) * per_page:page * per_page]]
         return RawResults(
-            total=len(results), hits=hits,
-            sections={k: n for k, n in results.groups("section").items() if k},
-            months={k: n for k, n in results.groups("month").items() if k},
+            total=len(matched), hits=hits,
+            sections=_counts(columns["section"], matched), months=_counts(columns["year_month"], matched),
         )
+
+    def _columns(self, searcher) -> dict[str, list]:
+        """Sort and facet values of every document, by document number. Kept per segment
+        (segments never change once written), so a commit costs only its new segments."""
+        cache = getattr(self._local, "columns", None)
+        if cache is None or cache[0] is not self.index:
+            cache = self._local.columns = (self.index, {})
+        per_segment = cache[1]
+        leaves = list(searcher.reader().leaf_readers())
+        live = {leaf.segment().segment_id() for leaf, _ in leaves}
+        for stale in per_segment.keys() - live:
+            del per_segment[stale]
+        columns = {}
+        for name in COLUMNS:
+            values = []
+            for leaf, _ in leaves:
+                key = leaf.segment().segment_id()
+                segment_columns = per_segment.setdefault(key, {})
+                if name not in segment_columns:
+                    segment_columns[name] = list(leaf.column_reader(name))
+                values += segment_columns[name]
+            columns[name] = values
+        return columns
 
     def indexed_ids(self) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
@@ -173,19 +204,36 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             pass
 
 
-def filter_query(filters: Filters) -> wq.Query | None:
-    parts = []
+COLUMNS = ("date", "section", "year_month")
+
+
+def _counts(values: list, docs: list[int]) -> dict[str, int]:
+    counts = Counter(values[doc] for doc in docs)
+    counts.pop("", None)
+    counts.pop(None, None)
+    return dict(counts)
+
+
+def _allowed(searcher, filters: Filters, columns: dict[str, list]) -> set[int] | None:
+    """Document numbers that pass the filters, or None when there are none."""
+    allowed: set[int] | None = None
+
+    def narrow(docs) -> None:
+        nonlocal allowed
+        allowed = set(docs) if allowed is None else allowed.intersection(docs)
+
     if filters.section_id:
-        parts.append(wq.Term("section", str(filters.section_id)))
+        wanted = str(filters.section_id)
+        narrow(doc for doc, value in enumerate(columns["section"]) if value == wanted)
     if filters.kind:
-        parts.append(wq.Term("kind", filters.kind))
+        narrow(searcher.docs_for_query(wq.Term("kind", filters.kind)))
     if filters.person_id:
-        parts.append(wq.Term("people", str(filters.person_id)))
+        narrow(searcher.docs_for_query(wq.Term("people", str(filters.person_id))))
     if filters.start or filters.end:
-        start = datetime.datetime.combine(filters.start, datetime.time.min) if filters.start else None
-        end = datetime.datetime.combine(filters.end, datetime.time.max) if filters.end else None
-        parts.append(wq.DateRange("date", start, end))
-    return wq.And(parts) if parts else None
+        first = datetime.datetime.combine(filters.start or datetime.date.min, datetime.time.min)
+        last = datetime.datetime.combine(filters.end or datetime.date.max, datetime.time.max)
+        narrow(doc for doc, value in enumerate(columns["date"]) if value is not None and first <= value <= last)
+    return allowed
 
 
 def _score(hit) -> float:

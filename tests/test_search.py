@@ -348,6 +348,17 @@ class TestIndexStaysTrue:
         assert titles_found("标题已更正") == ["政协议政会标题已更正"]
         assert titles_found("专题协商议政会") == ["政协议政会标题已更正"]  # its body; no stale copy
 
+    def test_date_filter_and_month_facet_follow_an_edit(self):
+        article = Article.objects.get(title="昌吉州促进外经贸发展培训班在闽结业")
+        year_2030 = {"start": datetime.date(2030, 1, 1), "end": datetime.date(2030, 12, 31)}
+        assert run("外经贸", **year_2030).total == 0
+        article.date = datetime.date(2030, 5, 1)
+        article.save()
+        moved = run("外经贸", **year_2030)
+        assert names(moved) == ["昌吉州促进外经贸发展培训班在闽结业"]
+        assert [(m.month, m.count) for m in moved.months] == [("2030-05", 1)]
+        assert run("外经贸", start=datetime.date(2023, 1, 1), end=datetime.date(2023, 12, 31)).total == 0
+
     def test_searcher_is_reused_until_a_write(self, archive):
         first = archive.searcher()
         assert archive.searcher() is first
