@@ -117,20 +117,17 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         if cache is None or cache[0] is not self.index:
             cache = self._local.columns = (self.index, {})
         per_segment = cache[1]
-        leaves = list(searcher.reader().leaf_readers())
-        live = {leaf.segment().segment_id() for leaf, _ in leaves}
-        for stale in per_segment.keys() - live:
+        leaves = [(leaf, _segment_id(leaf)) for leaf, _ in searcher.reader().leaf_readers()]
+        for stale in per_segment.keys() - {key for _, key in leaves}:
             del per_segment[stale]
-        columns = {}
-        for name in COLUMNS:
-            values = []
-            for leaf, _ in leaves:
-                key = leaf.segment().segment_id()
-                segment_columns = per_segment.setdefault(key, {})
-                if name not in segment_columns:
-                    segment_columns[name] = list(leaf.column_reader(name))
-                values += segment_columns[name]
-            columns[name] = values
+        columns: dict[str, list] = {name: [] for name in COLUMNS}
+        for leaf, key in leaves:
+            if key is None:  # an empty index's reader
+                continue
+            segment_columns = per_segment.get(key) or per_segment.setdefault(
+                key, {name: list(leaf.column_reader(name)) for name in COLUMNS})
+            for name in COLUMNS:
+                columns[name] += segment_columns[name]
         return columns
 
     def indexed_ids(self) -> dict[str, set[str]]:
@@ -205,6 +202,11 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
 
 COLUMNS = ("date", "section", "year_month")
+
+
+def _segment_id(leaf) -> str | None:
+    segment = leaf.segment() if leaf.doc_count_all() else None
+    return segment.segment_id() if segment is not None else None
 
 
 def _counts(values: list, docs: list[int]) -> dict[str, int]:
