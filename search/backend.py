@@ -124,8 +124,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         for leaf, key in leaves:
             if key is None:  # an empty index's reader
                 continue
-            segment_columns = per_segment.get(key) or per_segment.setdefault(
-                key, {name: list(leaf.column_reader(name)) for name in COLUMNS})
+            if key not in per_segment:
+                per_segment[key] = {name: list(leaf.column_reader(name)) for name in COLUMNS}
+            segment_columns = per_segment[key]
             for name in COLUMNS:
                 columns[name] += segment_columns[name]
         return columns
@@ -209,7 +210,7 @@ def _segment_id(leaf) -> str | None:
     return segment.segment_id() if segment is not None else None
 
 
-def _counts(values: list, docs: list[int]) -> dict[str, int]:
+def _counts(values: list, docs: set[int]) -> dict[str, int]:
     counts = Counter(values[doc] for doc in docs)
     counts.pop("", None)
     counts.pop(None, None)
@@ -217,7 +218,8 @@ def _counts(values: list, docs: list[int]) -> dict[str, int]:
 
 
 def _allowed(searcher, filters: Filters, columns: dict[str, list]) -> set[int] | None:
-    """Document numbers that pass the filters, or None when there are none."""
+    """Document numbers that pass the filters, or None when no filter is set. Dates are compared
+    in the cached column: a date-range query expands to many numeric terms."""
     allowed: set[int] | None = None
 
     def narrow(docs) -> None:
@@ -225,8 +227,7 @@ def _allowed(searcher, filters: Filters, columns: dict[str, list]) -> set[int] |
         allowed = set(docs) if allowed is None else allowed.intersection(docs)
 
     if filters.section_id:
-        wanted = str(filters.section_id)
-        narrow(doc for doc, value in enumerate(columns["section"]) if value == wanted)
+        narrow(searcher.docs_for_query(wq.Term("section", str(filters.section_id))))
     if filters.kind:
         narrow(searcher.docs_for_query(wq.Term("kind", filters.kind)))
     if filters.person_id:
