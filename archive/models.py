@@ -140,6 +140,10 @@ class ArticleQuerySet(DatedQuerySet):
             Prefetch("photos", queryset=PhotoCaption.objects.for_display()),
         )
 
+    def for_results(self):
+        """What a search result shows: no bylines or photos, which ``for_display`` fetches."""
+        return self.select_related("page", "section").defer("page__raw_text")
+
     def by_person(self, person, role=None):
         contributions = ArticleContribution.objects.filter(person=person)
         if role:
@@ -212,6 +216,9 @@ class PhotoQuerySet(DatedQuerySet):
         return self.select_related("page", "article").defer("page__raw_text").prefetch_related(
             Prefetch("contributions", queryset=PhotoContribution.objects.select_related("person"))
         )
+
+    def for_results(self):
+        return self.select_related("page", "article__section").defer("page__raw_text", "article__body")
 
     def by_person(self, person):
         return self.filter(pk__in=PhotoContribution.objects.filter(person=person).values("photo"))

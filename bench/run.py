@@ -1,9 +1,9 @@
 """The archive at scale: ingest, index, search and page speed at 1k, 10k (and 100k) articles,
 side by side with a SQLite FTS5 reference.
 
-    python -m bench.run [--sizes 1000 10000] [--with-100k] [--wrk-duration 30]
+    python -m bench.run [--engines sqlite whoosh] [--sizes 1000 10000] [--with-100k] [--wrk-duration 30]
 
-Writes bench/results/<size>.json, bench/results/plot.png and BENCHMARKS.md.
+Writes bench/results/<engine>-<size>.json, bench/results/plot.png and BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from .queries import query_mix
 RESULTS = Path(__file__).resolve().parent / "results"
 WORK = Path(__file__).resolve().parent / ".work"
 DAY_ARTICLES = 60
+ENGINES = ("sqlite", "whoosh")  # ARCHIVE_SEARCH_ENGINE values
+INDEX_FOLDERS = {"sqlite": "fts5_index", "whoosh": "whoosh_index"}  # their default folders in the data dir
 
 
 def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -56,8 +58,8 @@ def machine() -> dict:
             "date": datetime.date.today().isoformat()}
 
 
-def run_size(size: int, real, queries: list[dict], wrk_duration: int) -> dict:
-    root = WORK / str(size)
+def run_size(engine: str, size: int, real, queries: list[dict], wrk_duration: int) -> dict:
+    root = WORK / f"{engine}-{size}"
     shutil.rmtree(root, ignore_errors=True)
     articles = articles_of_size(real, size)
     pages = make_pages(articles)
@@ -65,11 +67,11 @@ def run_size(size: int, real, queries: list[dict], wrk_duration: int) -> dict:
     page_bytes = write_pages(pages, root / "pages")
     write_pages(day, root / "day")
     text_mb = sum(len(a.title.encode()) + sum(len(p.encode()) for p in a.paragraphs) for a in articles) / 2**20
-    bulk = production_env(root / "data") | {"ARCHIVE_LIVE_INDEX": "0"}
+    bulk = production_env(root / "data") | {"ARCHIVE_LIVE_INDEX": "0", "ARCHIVE_SEARCH_ENGINE": engine}
     live = bulk | {"ARCHIVE_LIVE_INDEX": "1"}
     manage(bulk, "migrate", "--noinput")
     manage(bulk, "collectstatic", "--noinput")
-    result = {"size": size, "real_articles": min(size, len(real)), "pages": len(pages), "text_mb": text_mb,
+    result = {"engine": engine, "size": size, "real_articles": min(size, len(real)), "pages": len(pages), "text_mb": text_mb,
               "page_files_mb": page_bytes / 2**20}
     print(f"[{size}] ingest {len(pages)} pages …", flush=True)
     ingest = measured(bulk, "ingest", str(root / "pages"))
@@ -77,7 +79,7 @@ def run_size(size: int, real, queries: list[dict], wrk_duration: int) -> dict:
     print(f"[{size}] rebuild_index …", flush=True)
     index = measured(bulk, "rebuild_index", "--noinput", "--verbosity", "0")
     result["index"] = index | {"articles_per_s": size / index["seconds"], "mb_per_s": text_mb / index["seconds"],
-                               "size_mb": folder_mb(root / "data" / "whoosh_index")}
+                               "size_mb": folder_mb(root / "data" / INDEX_FOLDERS[engine])}
     print(f"[{size}] search …", flush=True)
     queries_path = root / "queries.json"
     queries_path.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
@@ -118,6 +120,7 @@ def pages_under_load(data_dir: Path, env: dict, duration: int) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="archive benchmark")
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--with-100k", action="store_true", help="also run at 100,000 articles (about an hour)")
     parser.add_argument("--wrk-duration", type=int, default=30, help="seconds per page under wrk; 0 skips")
@@ -127,10 +130,12 @@ def main(argv=None) -> int:
     queries = query_mix(real)
     RESULTS.mkdir(parents=True, exist_ok=True)
     about = machine()
-    for size in sizes:
-        result = run_size(size, real, queries, args.wrk_duration) | {"machine": about}
-        (RESULTS / f"{size}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-        print(report.row(result), flush=True)
+    for engine in args.engines:
+        for size in sizes:
+            result = run_size(engine, size, real, queries, args.wrk_duration) | {"machine": about}
+            (RESULTS / f"{engine}-{size}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False),
+                                                            encoding="utf-8")
+            print(report.row(result), flush=True)
     report.write()
     return 0
 

@@ -1,4 +1,4 @@
-"""Time the app's own search path (form → query → Whoosh → database → highlight) in a fresh
+"""Time the app's own search path (form → query → engine → database → highlight) in a fresh
 process: the first query (cold), then the query mix twice, timing the second pass (warm).
 
     python -m bench.search_timing QUERIES.json   (with the archive's environment variables set)
@@ -14,10 +14,8 @@ import time
 
 def main(path: str) -> None:
     started = time.perf_counter()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
+    import config.wsgi  # noqa: F401 - set up as a web worker is
 
-    django.setup()
     from search.forms import SearchForm
 
     def run(params: dict) -> float:

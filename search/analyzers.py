@@ -20,6 +20,7 @@ which is what the highlighter relies on.
 from __future__ import annotations
 
 import unicodedata
+from itertools import compress, count
 
 import opencc
 import rjieba
@@ -61,10 +62,11 @@ def is_unit(ch: str) -> bool:
 
 
 def units(text: str) -> tuple[str, list[int]]:
-    """The normalised units of ``text`` and the offset of each in ``text``."""
+    """The normalised units of ``text`` and the offset of each in ``text``. (Built from C-level
+    iterators: this runs over every hit's whole text when results are highlighted.)"""
     normal = normalize(text)
-    offsets = [i for i, ch in enumerate(normal) if is_unit(ch)]
-    return "".join(normal[i] for i in offsets), offsets
+    offsets = list(compress(count(), map(str.isalnum, normal)))
+    return "".join(map(normal.__getitem__, offsets)), offsets
 
 
 def bigrams(unit_text: str) -> list[str]:
@@ -121,3 +123,10 @@ def ngram_analyzer():
 
 def word_analyzer():
     return WordTokenizer()
+
+
+def token_strings(text: str) -> tuple[str, str]:
+    """Units and bigrams of ``text`` as space-separated strings, for engines that are sent
+    tokens made here and only split them at the spaces (Elasticsearch, SQLite FTS5)."""
+    unit_text, _ = units(text)
+    return " ".join(unit_text), " ".join(bigrams(unit_text))

@@ -29,7 +29,7 @@ from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from .analyzers import ngram_analyzer, word_analyzer
-from .query import ParsedQuery, to_whoosh
+from .query import ParsedQuery, excluded_whoosh, to_whoosh
 from .types import Filters, RawHit, RawResults
 
 # How long a batch job (update_index, ingest) waits for another writer before queueing.
@@ -98,8 +98,10 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         allowed = _allowed(searcher, filters, columns)
         if allowed == set():  # Whoosh reads an empty filter as no filter
             return RawResults(total=0, hits=[], sections={}, months={})
+        excluded = excluded_whoosh(parsed)
         results = searcher.search(
             to_whoosh(parsed), limit=page * per_page, filter=allowed,
+            mask=set(searcher.docs_for_query(excluded)) if excluded else None,
             sortedby=SORT_FACETS.get(sort, SORT_FACETS["relevance"]),
         )
         matched = results.docs()
@@ -136,6 +138,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         for fields in self.searcher().all_stored_fields():
             found.setdefault(fields[DJANGO_CT], set()).add(fields[DJANGO_ID])
         return found
+
+    def doc_count(self) -> int:
+        return self.searcher().doc_count()
 
     # --- writing ---------------------------------------------------------------------
 

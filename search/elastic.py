@@ -17,8 +17,8 @@ from haystack.backends.elasticsearch7_backend import (
 )
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 
-from .analyzers import bigrams, units, words
-from .query import HEAD_BONUS, PHRASE_BONUS, WORD_BOOST, Clause, ParsedQuery
+from .analyzers import bigrams, token_strings, words
+from .query import HEAD_BONUS, PHRASE_BONUS, WORD_BOOST, Clause, ParsedQuery, ranking_words
 from .types import Filters, RawHit, RawResults
 
 TOKENS = {"type": "text", "analyzer": "tokens", "similarity": "BM25"}
@@ -37,8 +37,8 @@ SORT = {
 
 
 def token_fields(text: str, prefix: str = "") -> dict[str, str]:
-    unit_text, _ = units(text)
-    return {f"{prefix}units": " ".join(unit_text), f"{prefix}bigrams": " ".join(bigrams(unit_text))}
+    unit_tokens, bigram_tokens = token_strings(text)
+    return {f"{prefix}units": unit_tokens, f"{prefix}bigrams": bigram_tokens}
 
 
 def es_document(doc: dict) -> dict:
@@ -74,7 +74,7 @@ def to_dsl(parsed: ParsedQuery) -> dict:
     bonus = [{"constant_score": {"filter": literal(a, "head_"), "boost": HEAD_BONUS}} for a in dict.fromkeys(parsed.atoms)]
     if len(parsed.atoms) > 1:
         bonus.append({"constant_score": {"filter": literal(parsed.whole), "boost": PHRASE_BONUS}})
-    bonus += [{"term": {"words": {"value": w, "boost": WORD_BOOST}}} for w in dict.fromkeys(words(" ".join(parsed.atoms)))]
+    bonus += [{"term": {"words": {"value": w, "boost": WORD_BOOST}}} for w in ranking_words(parsed)]
     return {"bool": {
         "must": must or [{"match_all": {}}],
         "must_not": [_clause(c) for c in parsed.excluded],

@@ -95,7 +95,7 @@ def _load(raw_hits: list[RawHit], parsed: ParsedQuery) -> list[Hit]:
     wanted: dict[str, list[int]] = {}
     for hit in raw_hits:
         wanted.setdefault(hit.label, []).append(hit.pk)
-    loaded = {label: MODELS[label].objects.for_display().in_bulk(ids) for label, ids in wanted.items()}
+    loaded = {label: MODELS[label].objects.for_results().in_bulk(ids) for label, ids in wanted.items()}
     hits = []
     for hit in raw_hits:
         obj = loaded[hit.label].get(hit.pk)

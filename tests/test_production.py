@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from archive.models import Article, Page
 from search.indexing import check_index
+from search.search_indexes import ArticleIndex
 from search.query import parse_query
 from search.results import search
 from search.types import Filters
@@ -153,9 +154,10 @@ class TestPageTextIsData:
 class TestIndexAgreesWithDatabase:
     def test_check_index_finds_and_fixes_disagreement(self, fresh_index, ingested):
         assert check_index().agrees
-        with fresh_index.writer(timeout=5) as writer:  # lose one document, invent another
-            writer.delete_by_term("id", f"archive.article.{Article.objects.first().pk}")
-            writer.add_document(id="archive.article.999999", django_ct="archive.article", django_id="999999")
+        article = Article.objects.first()
+        invented = fresh_index.document(ArticleIndex(), article) | {
+            "id": "archive.article.999999", "django_id": "999999"}
+        fresh_index.apply([invented], [f"archive.article.{article.pk}"], timeout=5)  # lose one, invent one
         out = io.StringIO()
         with pytest.raises(Exception, match="不一致"):
             call_command("check_index", stdout=out)
