@@ -147,13 +147,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
     def apply(self, docs: list[dict], deleted_ids: list[str], timeout: float) -> None:
         """Write documents and delete ids in one commit; LockError if the index stays busy."""
         with self.writer(timeout=timeout, parallel=len(docs) >= PARALLEL_MIN_DOCS) as writer:
-            # One searcher for all the deletes: ``update_document`` opens a new one over every
-            # segment for each document, which made a 60-article commit take a minute at 10k.
-            with writer.searcher() as searcher:
-                for identifier in [doc[ID] for doc in docs] + list(deleted_ids):
-                    writer.delete_by_term(ID, identifier, searcher=searcher)
-            for doc in docs:
-                writer.add_document(**doc)
+            _write(writer, docs, deleted_ids)
 
     @contextlib.contextmanager
     def writer(self, timeout: float, clear: bool = False, parallel: bool = False):
@@ -188,9 +182,10 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         """Used by ``update_index``/``rebuild_index``: waits for the lock like any batch job."""
         from .indexing import flush_pending
 
-        docs = [doc for doc in (self.document(index, obj) for obj in iterable) if doc]
-        if docs:
-            self.apply(docs, [], timeout=BATCH_LOCK_WAIT)
+        pks = [obj.pk for obj in iterable]
+        if pks:
+            with self.writer(timeout=BATCH_LOCK_WAIT, parallel=len(pks) >= PARALLEL_MIN_DOCS) as writer:
+                _write(writer, fresh_documents(self, index, pks), [])
         flush_pending(timeout=0)
 
     def remove(self, obj_or_string, commit=True):
@@ -208,6 +203,24 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
 
 COLUMNS = ("date", "section", "year_month")
+
+
+def _write(writer, docs: list[dict], deleted_ids: list[str]) -> None:
+    # One searcher for all the deletes: ``update_document`` opens a new one over every
+    # segment for each document, which made a 60-article commit take a minute at 10k.
+    with writer.searcher() as searcher:
+        for identifier in [doc[ID] for doc in docs] + list(deleted_ids):
+            writer.delete_by_term(ID, identifier, searcher=searcher)
+    for doc in docs:
+        writer.add_document(**doc)
+
+
+def fresh_documents(backend, index, pks: list) -> list[dict]:
+    """Documents of these objects, read from the database now. ``update_index`` hands a batch
+    over already read; read again under the index lock, an edit saved (and indexed) since then
+    is not overwritten by its older copy — the edit waits in the queue until the lock is free."""
+    objects = index.index_queryset().filter(pk__in=pks)
+    return [doc for doc in (backend.document(index, obj) for obj in objects) if doc]
 
 
 def _segment_id(leaf) -> str | None:

@@ -285,14 +285,7 @@ class ChineseSqliteBackend(BaseSearchBackend):
     def apply(self, docs: list[dict], deleted_ids: list[str], timeout: float) -> None:
         """Write documents and delete ids in one transaction; IndexBusy if the index stays busy."""
         with self.writer(timeout) as db:
-            _delete(db, [doc[ID] for doc in docs] + list(deleted_ids))
-            for doc in docs:
-                item = db.execute("INSERT INTO items (ident, ct, pk, kind, section, date, year_month) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?)", index_row(doc)).lastrowid
-                db.execute("INSERT INTO tokens (rowid, words, units, bigrams, head_units, head_bigrams) "
-                           "VALUES (?, ?, ?, ?, ?, ?)", (item, *token_row(doc)))
-                db.executemany("INSERT INTO item_people (person, item) VALUES (?, ?)",
-                               [(person, item) for person in dict.fromkeys(doc.get("people") or [])])
+            _write(db, docs, deleted_ids)
 
     def document(self, index, obj) -> dict | None:
         try:
@@ -304,11 +297,13 @@ class ChineseSqliteBackend(BaseSearchBackend):
 
     def update(self, index, iterable, commit=True):
         """Used by ``update_index``/``rebuild_index``: waits for the lock like any batch job."""
-        from .indexing import BATCH_LOCK_WAIT, flush_pending
+        from .backend import BATCH_LOCK_WAIT, fresh_documents
+        from .indexing import flush_pending
 
-        docs = [doc for doc in (self.document(index, obj) for obj in iterable) if doc]
-        if docs:
-            self.apply(docs, [], timeout=BATCH_LOCK_WAIT)
+        pks = [obj.pk for obj in iterable]
+        if pks:
+            with self.writer(BATCH_LOCK_WAIT) as db:
+                _write(db, fresh_documents(self, index, pks), [])
         flush_pending(timeout=0)
 
     def remove(self, obj_or_string, commit=True):
@@ -319,7 +314,7 @@ class ChineseSqliteBackend(BaseSearchBackend):
         schedule(label, [pk], deleted=True)
 
     def clear(self, models=None, commit=True):
-        from .indexing import BATCH_LOCK_WAIT
+        from .backend import BATCH_LOCK_WAIT
 
         with self.writer(BATCH_LOCK_WAIT) as db:
             if models:
@@ -337,6 +332,17 @@ class ChineseSqliteBackend(BaseSearchBackend):
 
     def search(self, query_string, **kwargs):
         raise NotImplementedError("search through search.results.search(), not SearchQuerySet")
+
+
+def _write(db: sqlite3.Connection, docs: list[dict], deleted_ids: list[str]) -> None:
+    _delete(db, [doc[ID] for doc in docs] + list(deleted_ids))
+    for doc in docs:
+        item = db.execute("INSERT INTO items (ident, ct, pk, kind, section, date, year_month) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)", index_row(doc)).lastrowid
+        db.execute("INSERT INTO tokens (rowid, words, units, bigrams, head_units, head_bigrams) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", (item, *token_row(doc)))
+        db.executemany("INSERT INTO item_people (person, item) VALUES (?, ?)",
+                       [(person, item) for person in dict.fromkeys(doc.get("people") or [])])
 
 
 def _delete(db: sqlite3.Connection, idents: list[str]) -> None:
