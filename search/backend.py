@@ -18,8 +18,6 @@ from collections import Counter
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from haystack.exceptions import SkipDocument
-from haystack.utils import get_identifier
 import datetime
 
 from whoosh import query as wq
@@ -31,9 +29,8 @@ from whoosh.writing import CLEAR
 from .analyzers import ngram_analyzer, word_analyzer
 from .query import ParsedQuery, excluded_whoosh, to_whoosh
 from .types import Filters, RawHit, RawResults
+from .writing import BATCH_LOCK_WAIT, QueuedWrites, prepared_document
 
-# How long a batch job (update_index, ingest) waits for another writer before queueing.
-BATCH_LOCK_WAIT = 120.0
 WRITER_MEMORY_MB = 256
 # A batch this large (rebuild_index, a big ingest) is analysed by one writer process per core,
 # each writing its own segment (``multisegment``: no final merge on one core).
@@ -63,7 +60,7 @@ def archive_schema() -> Schema:
     })
 
 
-class ChineseWhooshBackend(WhooshSearchBackend):
+class ChineseWhooshBackend(QueuedWrites, WhooshSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self._local = threading.local()
@@ -144,10 +141,17 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
     # --- writing ---------------------------------------------------------------------
 
-    def apply(self, docs: list[dict], deleted_ids: list[str], timeout: float) -> None:
-        """Write documents and delete ids in one commit; LockError if the index stays busy."""
-        with self.writer(timeout=timeout, parallel=len(docs) >= PARALLEL_MIN_DOCS) as writer:
-            _write(writer, docs, deleted_ids)
+    def open_writer(self, timeout: float, size: int):
+        return self.writer(timeout=timeout, parallel=size >= PARALLEL_MIN_DOCS)
+
+    def write_changes(self, writer, docs: list[dict], deleted_ids: list[str]) -> None:
+        # One searcher for all the deletes: ``update_document`` opens a new one over every
+        # segment for each document, which made a 60-article commit take a minute at 10k.
+        with writer.searcher() as searcher:
+            for identifier in [doc[ID] for doc in docs] + list(deleted_ids):
+                writer.delete_by_term(ID, identifier, searcher=searcher)
+        for doc in docs:
+            writer.add_document(**doc)
 
     @contextlib.contextmanager
     def writer(self, timeout: float, clear: bool = False, parallel: bool = False):
@@ -174,23 +178,6 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         doc = prepared_document(index, obj)
         return {key: self._from_python(value) for key, value in doc.items()} if doc else None
 
-    def update(self, index, iterable, commit=True):
-        """Used by ``update_index``/``rebuild_index``: waits for the lock like any batch job."""
-        from .indexing import flush_pending
-
-        pks = [obj.pk for obj in iterable]
-        if pks:
-            with self.writer(timeout=BATCH_LOCK_WAIT, parallel=len(pks) >= PARALLEL_MIN_DOCS) as writer:
-                _write(writer, fresh_documents(self, index, pks), [])
-        flush_pending(timeout=0)
-
-    def remove(self, obj_or_string, commit=True):
-        """Never dropped: a delete that cannot get the lock now is queued and retried."""
-        from .indexing import schedule
-
-        label, _, pk = get_identifier(obj_or_string).rpartition(".")
-        schedule(label, [pk], deleted=True)
-
     def delete_index(self):
         """Empty the index in one commit under the lock. haystack deletes the folder instead,
         which breaks any other process reading or writing the index at that moment."""
@@ -199,34 +186,6 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
 
 COLUMNS = ("date", "section", "year_month")
-
-
-def _write(writer, docs: list[dict], deleted_ids: list[str]) -> None:
-    # One searcher for all the deletes: ``update_document`` opens a new one over every
-    # segment for each document, which made a 60-article commit take a minute at 10k.
-    with writer.searcher() as searcher:
-        for identifier in [doc[ID] for doc in docs] + list(deleted_ids):
-            writer.delete_by_term(ID, identifier, searcher=searcher)
-    for doc in docs:
-        writer.add_document(**doc)
-
-
-def prepared_document(index, obj) -> dict | None:
-    """haystack's document for ``obj`` (``search_indexes.py``), or None when it is skipped."""
-    try:
-        doc = index.full_prepare(obj)
-    except SkipDocument:
-        return None
-    doc.pop("boost", None)
-    return doc
-
-
-def fresh_documents(backend, index, pks: list) -> list[dict]:
-    """Documents of these objects, read from the database now. ``update_index`` hands a batch
-    over already read; read again under the index lock, an edit saved (and indexed) since then
-    is not overwritten by its older copy — the edit waits in the queue until the lock is free."""
-    objects = index.index_queryset().filter(pk__in=pks)
-    return [doc for doc in (backend.document(index, obj) for obj in objects) if doc]
 
 
 def _segment_id(leaf) -> str | None:

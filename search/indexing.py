@@ -19,7 +19,8 @@ from django.apps import apps
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from haystack import connections
 
-from .backend import BATCH_LOCK_WAIT, LockError
+from .backend import LockError
+from .writing import BATCH_LOCK_WAIT
 from .models import PendingIndexUpdate
 
 # The index is busy (another writer holds the lock) or unreachable (a search server is down):

@@ -25,12 +25,11 @@ from pathlib import Path
 
 from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from haystack.utils import get_identifier
 
 from .analyzers import token_strings, words
-from .backend import BATCH_LOCK_WAIT, fresh_documents, prepared_document
 from .query import HEAD_BONUS, PHRASE_BONUS, WORD_BOOST, Clause, ParsedQuery, ranking_words
 from .types import Filters, RawHit, RawResults
+from .writing import BATCH_LOCK_WAIT, QueuedWrites, prepared_document
 
 FILENAME = "index.sqlite3"
 SCHEMA_VERSION = 1
@@ -103,34 +102,34 @@ def words_expression(parsed: ParsedQuery) -> str | None:
 
 # --- the SQL of one search ------------------------------------------------------------------
 
+def _filter_sql(filters: Filters) -> tuple[str, list]:
+    """A WHERE condition on ``items`` and its parameters."""
+    parts, params = [], []
+    if filters.section_id:
+        parts.append("items.section = ?")
+        params.append(str(filters.section_id))
+    if filters.kind:
+        parts.append("items.kind = ?")
+        params.append(filters.kind)
+    if filters.person_id:
+        parts.append("items.id IN (SELECT item FROM item_people WHERE person = ?)")
+        params.append(str(filters.person_id))
+    if filters.start:
+        parts.append("items.date >= ?")
+        params.append(filters.start.isoformat())
+    if filters.end:
+        parts.append("items.date <= ?")
+        params.append(filters.end.isoformat())
+    return " AND ".join(parts) or "1", params
+
+
 class _SearchSql:
     """The statements of one search, with their parameters."""
 
     def __init__(self, parsed: ParsedQuery, filters: Filters):
         self.parsed = parsed
-        self.params: list = []
         self.match = match_expression(parsed)
-        self.where = self._filters(filters)
-
-    def _filters(self, filters: Filters) -> str:
-        parts, params = [], []
-        if filters.section_id:
-            parts.append("items.section = ?")
-            params.append(str(filters.section_id))
-        if filters.kind:
-            parts.append("items.kind = ?")
-            params.append(filters.kind)
-        if filters.person_id:
-            parts.append("items.id IN (SELECT item FROM item_people WHERE person = ?)")
-            params.append(str(filters.person_id))
-        if filters.start:
-            parts.append("items.date >= ?")
-            params.append(filters.start.isoformat())
-        if filters.end:
-            parts.append("items.date <= ?")
-            params.append(filters.end.isoformat())
-        self.filter_params = params
-        return " AND ".join(parts) or "1"
+        self.where, self.filter_params = _filter_sql(filters)
 
     def matched(self, scored: bool) -> tuple[str, list]:
         """A subquery of (id, score) for every item the query matches."""
@@ -186,7 +185,7 @@ def token_row(doc: dict) -> tuple:
     return (" ".join(words(doc["text"])), *token_strings(doc["ngrams"]), *token_strings(doc.get("head") or ""))
 
 
-class ChineseSqliteBackend(BaseSearchBackend):
+class ChineseSqliteBackend(QueuedWrites, BaseSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self.path = Path(connection_options["PATH"]) / FILENAME
@@ -195,6 +194,7 @@ class ChineseSqliteBackend(BaseSearchBackend):
         self._setup_lock = threading.Lock()
 
     def setup(self):
+        """Create the index file and its tables unless there (again, if it was deleted)."""
         with self._setup_lock:
             if self.setup_complete and self.path.exists():
                 return
@@ -218,9 +218,7 @@ class ChineseSqliteBackend(BaseSearchBackend):
 
     def reader(self) -> sqlite3.Connection:
         """This thread's connection for searching (one per thread, made again after a fork)."""
-        if not self.setup_complete or not self.path.exists():
-            self.setup_complete = False
-            self.setup()
+        self.setup()
         held = getattr(self._local, "reader", None)
         if held is None or held[0] != os.getpid():
             held = self._local.reader = (os.getpid(), self._connect(timeout=5.0))
@@ -264,9 +262,7 @@ class ChineseSqliteBackend(BaseSearchBackend):
     def writer(self, timeout: float):
         """A connection holding the index's write lock; IndexBusy when it is not free within
         ``timeout``. Commits on leaving, rolls back on an error."""
-        if not self.setup_complete or not self.path.exists():
-            self.setup_complete = False
-            self.setup()
+        self.setup()
         db = self._connect(timeout=timeout)
         try:
             try:
@@ -282,30 +278,21 @@ class ChineseSqliteBackend(BaseSearchBackend):
         finally:
             db.close()
 
-    def apply(self, docs: list[dict], deleted_ids: list[str], timeout: float) -> None:
-        """Write documents and delete ids in one transaction; IndexBusy if the index stays busy."""
-        with self.writer(timeout) as db:
-            _write(db, docs, deleted_ids)
+    def open_writer(self, timeout: float, size: int):
+        return self.writer(timeout)
+
+    def write_changes(self, db: sqlite3.Connection, docs: list[dict], deleted_ids: list[str]) -> None:
+        _delete(db, [doc[ID] for doc in docs] + list(deleted_ids))
+        for doc in docs:
+            item = db.execute("INSERT INTO items (ident, ct, pk, kind, section, date, year_month) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)", index_row(doc)).lastrowid
+            db.execute("INSERT INTO tokens (rowid, words, units, bigrams, head_units, head_bigrams) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", (item, *token_row(doc)))
+            db.executemany("INSERT INTO item_people (person, item) VALUES (?, ?)",
+                           [(person, item) for person in dict.fromkeys(doc.get("people") or [])])
 
     def document(self, index, obj) -> dict | None:
         return prepared_document(index, obj)
-
-    def update(self, index, iterable, commit=True):
-        """Used by ``update_index``/``rebuild_index``: waits for the lock like any batch job."""
-        from .indexing import flush_pending
-
-        pks = [obj.pk for obj in iterable]
-        if pks:
-            with self.writer(BATCH_LOCK_WAIT) as db:
-                _write(db, fresh_documents(self, index, pks), [])
-        flush_pending(timeout=0)
-
-    def remove(self, obj_or_string, commit=True):
-        """Never dropped: a delete that cannot get the lock now is queued and retried."""
-        from .indexing import schedule
-
-        label, _, pk = get_identifier(obj_or_string).rpartition(".")
-        schedule(label, [pk], deleted=True)
 
     def clear(self, models=None, commit=True):
         with self.writer(BATCH_LOCK_WAIT) as db:
@@ -324,17 +311,6 @@ class ChineseSqliteBackend(BaseSearchBackend):
 
     def search(self, query_string, **kwargs):
         raise NotImplementedError("search through search.results.search(), not SearchQuerySet")
-
-
-def _write(db: sqlite3.Connection, docs: list[dict], deleted_ids: list[str]) -> None:
-    _delete(db, [doc[ID] for doc in docs] + list(deleted_ids))
-    for doc in docs:
-        item = db.execute("INSERT INTO items (ident, ct, pk, kind, section, date, year_month) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?)", index_row(doc)).lastrowid
-        db.execute("INSERT INTO tokens (rowid, words, units, bigrams, head_units, head_bigrams) "
-                   "VALUES (?, ?, ?, ?, ?, ?)", (item, *token_row(doc)))
-        db.executemany("INSERT INTO item_people (person, item) VALUES (?, ?)",
-                       [(person, item) for person in dict.fromkeys(doc.get("people") or [])])
 
 
 def _delete(db: sqlite3.Connection, idents: list[str]) -> None:

@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(config, items):
     if engine_under_test() != WHOOSH:
         skip = pytest.mark.skip(reason="checks Whoosh's own machinery; the engine under test is not Whoosh")
         for item in items:
-            if "whoosh" in item.keywords:
+            if item.get_closest_marker("whoosh"):
                 item.add_marker(skip)
 
 
