@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-requirements
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run serve test test-sqlite test-postgres test-fts5 browser loadtest bench bench-100k clean
+.PHONY: setup run serve test test-sqlite test-postgres test-fts5 browser loadtest bench bench-100k evaluate clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,8 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk wrk >/dev/null; }
 
 # The whole suite on SQLite, then again on a real PostgreSQL server that scripts/postgres.sh
-# installs and starts on 127.0.0.1, then again with the SQLite FTS5 search engine.
+# installs and starts on 127.0.0.1, then again with the SQLite FTS5 search engine. Each pass runs
+# the engine contract suite (tests/engines) against every engine; the rest uses the chosen one.
 test: test-sqlite test-postgres test-fts5
 
 test-sqlite: setup browser
@@ -69,6 +70,10 @@ bench: $(BENCH_INSTALLED) browser
 
 bench-100k: $(BENCH_INSTALLED) browser
 	$(BIN)/python -m bench.run --engines sqlite --sizes 1000 10000 --with-100k
+
+# Known-item ranking: MRR@10 and success@1/@10 per engine beside two references (about a minute).
+evaluate: $(BENCH_INSTALLED)
+	$(BIN)/python -m bench.evaluate
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .hypothesis bench/.work

@@ -1,10 +1,10 @@
-"""The reference: the same articles and queries through SQLite FTS5 with pre-tokenised CJK
-bigrams. Not part of the product — a yardstick for the figures.
+"""The reference: the same articles and queries through a bare SQLite FTS5 table of
+pre-tokenised units and bigrams. Not part of the product — a yardstick for the figures.
 
-Each article is indexed as its units followed by its bigrams (made by the archive's own
-analyzer, so both sides match the same literals); a query literal of two or more units is an
-FTS5 phrase of its bigrams, one unit a term. Ranked by FTS5's bm25, 20 per page, with the total
-counted, as the app does.
+Each article is one row of its units and bigrams (the archive's own analyzer) and a query is the
+FTS5 engine's own match expression (``search/engines/sqlite_fts.py``), so both find the same
+literals; ranked by plain ``bm25`` over the row, 20 per page, with the total counted — without
+the engine's fields, filters, facets, folding or scoring.
 """
 
 from __future__ import annotations
@@ -13,45 +13,26 @@ import sqlite3
 import time
 from pathlib import Path
 
-from search.analyzers import bigrams, units
-from search.query import Clause, parse_query
-
-
-def tokens(text: str) -> str:
-    unit_text, _ = units(text)
-    return " ".join(unit_text) + " " + " ".join(bigrams(unit_text))
+from search.analyzers import field_tokens
+from search.engines.sqlite_fts import match_expression
+from search.query import parse_query
 
 
 def build(path: Path, documents: list[str]) -> dict:
     path.unlink(missing_ok=True)
     started = time.perf_counter()
     db = sqlite3.connect(path)
-    db.execute("CREATE VIRTUAL TABLE docs USING fts5(body, tokenize='unicode61')")
-    db.executemany("INSERT INTO docs(rowid, body) VALUES (?, ?)", ((i, tokens(d)) for i, d in enumerate(documents)))
+    db.execute("CREATE VIRTUAL TABLE docs USING fts5(units, bigrams, tokenize='ascii')")
+    rows = ((i, tokens.units, tokens.bigrams) for i, tokens in enumerate(map(field_tokens, documents)))
+    db.executemany("INSERT INTO docs(rowid, units, bigrams) VALUES (?, ?, ?)", rows)
     db.commit()
     db.close()
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "articles_per_s": len(documents) / seconds, "size_mb": path.stat().st_size / 2**20}
 
 
-def _literal(atom: str) -> str:
-    if len(atom) == 1:
-        return f'"{atom}"'
-    return '"' + " ".join(bigrams(atom)) + '"'
-
-
-def _clause(clause: Clause) -> str:
-    return "(" + " AND ".join(_literal(a) for a in clause.atoms) + ")"
-
-
 def to_match(text: str) -> str | None:
-    parsed = parse_query(text)
-    if not parsed.groups:
-        return None
-    expression = " AND ".join("(" + " OR ".join(_clause(c) for c in group) + ")" for group in parsed.groups)
-    for clause in parsed.excluded:
-        expression += f" NOT {_clause(clause)}"
-    return expression
+    return match_expression(parse_query(text))
 
 
 def time_queries(path: Path, queries: list[dict]) -> dict:

@@ -1,8 +1,8 @@
 """Page files in the seeds' format, made from real articles, dated across several years.
 
 Every page has what the seeds have: a rubric banner over its first story, headline blocks
-(kicker / title / ——subtitle), ``本报讯 记者…、通讯员…报道:M月D日,`` bylines, stand-alone photos
-(caption, description, ``本报记者 … 摄``) after wide gaps, and paragraphs cut by column wraps.
+(kicker / title / ——subtitle), ``本报讯 记者…、通讯员…报道:M月D日,`` bylines, photos printed inside
+their article (caption and ``本报记者 … 摄`` after a wide gap), and paragraphs cut by column wraps.
 Above the ~10k real articles, articles are recombined from real paragraphs (a real title with
 paragraphs drawn from other real articles).
 """
@@ -76,11 +76,13 @@ def page_text(articles: list[RawArticle], date: datetime.date, rng: random.Rando
         blocks += head
         byline = f"本报讯 记者{person(rng)}、通讯员{person(rng)}报道:{dateline.month}月{dateline.day}日,"
         first, *rest = article.paragraphs
-        blocks.append(byline + first)
-        blocks += [_wrap(p, rng) for p in rest]
-        if rng.random() < 0.2:
-            caption = f"{dateline.month}月{dateline.day}日,{_title(article.title)}现场。"
-            blocks.append(f"\n\n{caption}\n\n{rng.choice(article.paragraphs)[:80]}\n\n本报记者 {person(rng)} 摄")
+        body = [byline + first] + [_wrap(p, rng) for p in rest]
+        if rng.random() < 0.2 and rest:
+            # A photo printed inside its article, as on the seed pages: its caption and credit on
+            # one line after a wide gap, the article's text going on below it.
+            caption = f"{dateline.month}月{dateline.day}日,{_title(article.title)}现场。 本报记者 {person(rng)} 摄"
+            body.insert(len(body) - 1, f"\n\n{caption}\n")
+        blocks += body
     return "\n\n" + "\n\n".join(blocks) + "\n"
 
 

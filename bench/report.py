@@ -69,6 +69,28 @@ def plot(results: list[dict]) -> None:
     fig.savefig(RESULTS / "plot.png", dpi=100)
 
 
+RANKING = RESULTS / "ranking" / "known-items.json"
+
+
+def ranking_section() -> list[str]:
+    """The known-item evaluation (``bench/evaluate.py``), when it has been run."""
+    if not RANKING.exists():
+        return []
+    run = json.loads(RANKING.read_text(encoding="utf-8"))
+    kinds = [k for k in next(iter(run["table"].values())) if k != "all"]
+    lines = ["", "## Ranking: known-item queries", "",
+             f"`make evaluate` (commit {run['machine']['commit']}, {run['machine']['date']}): "
+             f"{run['articles']:,} real articles as pages, {len(run['queries']):,} queries "
+             "(two title words; a body phrase as copied; reporter + title word; title words in "
+             "traditional characters), the source article as the known item. MRR@10 / success@1 / success@10.", "",
+             "| system | all | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 2) + "|"]
+    for system, rows in run["table"].items():
+        cells = [f"{rows[k]['mrr@10']:.3f} / {rows[k]['success@1']:.2f} / {rows[k]['success@10']:.2f}"
+                 for k in ["all", *kinds]]
+        lines.append(f"| {system} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def write() -> None:
     results = load()
     if not results:
@@ -97,7 +119,7 @@ def write() -> None:
         *[row(r) for r in results],
         "",
         "The engine is the archive's search engine (`ARCHIVE_SEARCH_ENGINE`): both index the same tokens "
-        "from `search/analyzers.py` and find the same items (tests/test_sqlite_fts.py). "
+        "from `search/analyzers.py`, find the same items and rank them alike (tests/engines/test_contract.py). "
         "Search times go through the app's own code (form → query → engine → database → highlighting) "
         "for a fixed mix of 200 queries (common and rare words, names, quoted phrases, two words, "
         "type and date filters, sort by date, page 5), timed on the second pass in one process. The FTS5 "
@@ -121,6 +143,7 @@ def write() -> None:
         f"{TARGETS['incremental_s']} s; web worker ≤ {TARGETS['worker_mb']} MB at 100k.",
         "",
         "See the notes below the table of the latest run for how close each is and what limits it.",
+        *ranking_section(),
     ]
     notes = Path(__file__).resolve().parent / "NOTES.md"
     if notes.exists():

@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from search.engines import ON_MACHINE
 from tools.server import ROOT, gunicorn, production_env
 from tools.wrk import PERCENTILES_LUA, wrk
 
@@ -30,8 +31,7 @@ from .queries import query_mix
 RESULTS = Path(__file__).resolve().parent / "results"
 WORK = Path(__file__).resolve().parent / ".work"
 DAY_ARTICLES = 60
-ENGINES = ("sqlite", "whoosh")  # ARCHIVE_SEARCH_ENGINE values
-INDEX_FOLDERS = {"sqlite": "fts5_index", "whoosh": "whoosh_index"}  # their default folders in the data dir
+ENGINES = tuple(reversed(ON_MACHINE))  # ARCHIVE_SEARCH_ENGINE values, the faster first
 
 
 def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -67,7 +67,8 @@ def run_size(engine: str, size: int, real, queries: list[dict], wrk_duration: in
     page_bytes = write_pages(pages, root / "pages")
     write_pages(day, root / "day")
     text_mb = sum(len(a.title.encode()) + sum(len(p.encode()) for p in a.paragraphs) for a in articles) / 2**20
-    bulk = production_env(root / "data") | {"ARCHIVE_LIVE_INDEX": "0", "ARCHIVE_SEARCH_ENGINE": engine}
+    bulk = production_env(root / "data") | {"ARCHIVE_LIVE_INDEX": "0", "ARCHIVE_SEARCH_ENGINE": engine,
+                                            "ARCHIVE_INDEX_DIR": str(root / "index")}
     live = bulk | {"ARCHIVE_LIVE_INDEX": "1"}
     manage(bulk, "migrate", "--noinput")
     manage(bulk, "collectstatic", "--noinput")
@@ -79,7 +80,7 @@ def run_size(engine: str, size: int, real, queries: list[dict], wrk_duration: in
     print(f"[{size}] rebuild_index …", flush=True)
     index = measured(bulk, "rebuild_index", "--noinput", "--verbosity", "0")
     result["index"] = index | {"articles_per_s": size / index["seconds"], "mb_per_s": text_mb / index["seconds"],
-                               "size_mb": folder_mb(root / "data" / INDEX_FOLDERS[engine])}
+                               "size_mb": folder_mb(root / "index")}
     print(f"[{size}] search …", flush=True)
     queries_path = root / "queries.json"
     queries_path.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")

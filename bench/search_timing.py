@@ -1,6 +1,6 @@
 """Time the app's own search path (form → query → engine → database → highlight) in a fresh
 process: the first query (cold), then the query mix twice, timing the second pass (warm). The
-engine's own share (``run()``: matching, ranking, counting, facets) is timed too, to compare
+engine's own share (``SearchEngine.search``: matching, ranking, counting, facets) is timed too, to compare
 like with like against the FTS5 reference, which neither loads objects nor highlights.
 
     python -m bench.search_timing QUERIES.json   (with the archive's environment variables set)
@@ -26,20 +26,20 @@ def main(path: str) -> None:
     started = time.perf_counter()
     import config.wsgi  # noqa: F401 - set up as a web worker is
 
+    from search.engines import engine as chosen_engine
     from search.forms import SearchForm
-    from search.indexing import backend
 
-    engine, engine_ms = backend(), []
-    engine_run = engine.run
+    engine, engine_ms = chosen_engine(), []
+    engine_search = engine.search
 
-    def timed_run(*args, **kwargs):
+    def timed_search(*args, **kwargs):
         begin = time.perf_counter()
         try:
-            return engine_run(*args, **kwargs)
+            return engine_search(*args, **kwargs)
         finally:
             engine_ms.append((time.perf_counter() - begin) * 1000)
 
-    engine.run = timed_run
+    engine.search = timed_search
 
     def run(params: dict) -> tuple[float, float]:
         engine_ms.clear()

@@ -1,7 +1,8 @@
 """Settings for the archive, read from environment variables with development defaults.
 
 ARCHIVE_DATA_DIR       folder for the SQLite file, the Whoosh index and collected static files (./data)
-ARCHIVE_SEARCH_ENGINE  "whoosh" (default) or "sqlite" (SQLite FTS5: much faster to build and search)
+ARCHIVE_SEARCH_ENGINE  "whoosh" (default), "sqlite" (SQLite FTS5: much faster to build and search)
+                       or "elasticsearch" (with ELASTICSEARCH_URL)
 ARCHIVE_INDEX_DIR      the search index folder, if not in the data folder
 DJANGO_DEBUG           "1" (default) for development; "0" in production
 DJANGO_SECRET_KEY      required when DJANGO_DEBUG=0
@@ -10,7 +11,7 @@ DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://archive.examp
 DJANGO_HTTPS           "1" behind HTTPS: redirect to HTTPS, secure cookies, HSTS
 DJANGO_HSTS_SECONDS    HSTS max-age when DJANGO_HTTPS=1 (default: one year)
 DATABASE_URL           e.g. postgres://user:pass@127.0.0.1:5432/archive (default: SQLite in the data folder)
-ELASTICSEARCH_URL      e.g. http://es-host:9200 to search with Elasticsearch 7 instead of Whoosh
+ELASTICSEARCH_URL      e.g. http://es-host:9200, the cluster ARCHIVE_SEARCH_ENGINE=elasticsearch uses
 ARCHIVE_ES_INDEX       the Elasticsearch index name (default: archive)
 ARCHIVE_LIVE_INDEX     "0" for bulk loads: ingest does not update the index (run rebuild_index after)
 DJANGO_LOG_LEVEL       INFO by default; logs go to standard output
@@ -174,27 +175,18 @@ HAYSTACK_SIGNAL_PROCESSOR = (
     "search.signals.QueuedSignalProcessor" if env_flag("ARCHIVE_LIVE_INDEX", True)
     else "haystack.signals.BaseSignalProcessor"
 )
-# The same Chinese analysis (search/analyzers.py) behind either engine on one machine.
-SEARCH_ENGINES = {
-    "whoosh": ("search.backend.ChineseWhooshEngine", "whoosh_index"),
-    "sqlite": ("search.sqlite_fts.ChineseSqliteEngine", "fts5_index"),
-}
-_search_engine = os.environ.get("ARCHIVE_SEARCH_ENGINE", "whoosh").strip().lower()
-if _search_engine not in SEARCH_ENGINES:
-    raise ImproperlyConfigured(f"ARCHIVE_SEARCH_ENGINE={_search_engine!r}: use one of {', '.join(SEARCH_ENGINES)}")
-HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": SEARCH_ENGINES[_search_engine][0],
-        "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / SEARCH_ENGINES[_search_engine][1])),
-    },
-}
-# Past one Whoosh index on one disk: Elasticsearch 7, with the same Chinese analysis (search/elastic.py).
-if os.environ.get("ELASTICSEARCH_URL"):
-    HAYSTACK_CONNECTIONS["default"] = {
-        "ENGINE": "search.elastic.ChineseElasticsearchEngine",
-        "URL": os.environ["ELASTICSEARCH_URL"],
-        "INDEX_NAME": os.environ.get("ARCHIVE_ES_INDEX", "archive"),
-    }
+# The one setting that chooses the search engine (search/engines/__init__.py): "whoosh" for a
+# new archive, "sqlite" (FTS5) for a large one on one machine, "elasticsearch" for a cluster.
+# Every engine tokenises with search/analyzers.py and ranks with search/scoring.py.
+ARCHIVE_SEARCH = {"ENGINE": os.environ.get("ARCHIVE_SEARCH_ENGINE", "whoosh").strip().lower()}
+if ARCHIVE_SEARCH["ENGINE"] == "elasticsearch":
+    ARCHIVE_SEARCH |= {"LOCATION": os.environ.get("ELASTICSEARCH_URL", ""),
+                       "INDEX_NAME": os.environ.get("ARCHIVE_ES_INDEX", "archive")}
+else:
+    _index_folder = {"whoosh": "whoosh_index", "sqlite": "fts5_index"}.get(ARCHIVE_SEARCH["ENGINE"], "index")
+    ARCHIVE_SEARCH["LOCATION"] = os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / _index_folder))
+# haystack's commands (rebuild_index, update_index) and index classes drive that engine.
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "search.haystack_backend.ArchiveSearchEngine"}}
 
 LOGGING = {
     "version": 1,

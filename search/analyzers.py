@@ -2,14 +2,17 @@
 
 Two token streams are indexed for every piece of text:
 
-- **units and bigrams** (``NgramTokenizer``), for recall. A *unit* is one letter, digit or
+- **units and bigrams**, for recall. A *unit* is one letter, digit or
   CJK character after normalisation; spaces and punctuation are skipped, so positions count
   units. Every unit is indexed as a unigram and every pair of neighbouring units as a bigram,
   both at the position of the first unit. Any literal substring of the text is then a phrase of
   bigrams (or one unigram) at consecutive positions: literal recall is 100% by construction,
   whatever jieba does with the text.
-- **jieba words** (``WordTokenizer``), for ranking: whole words, with sequential positions,
-  scored with BM25.
+- **jieba words**, for ranking: whole words, with sequential positions, scored with BM25
+  (``search/scoring.py``).
+
+Every engine is sent these tokens, made here, and only splits them at spaces: no engine
+analyses Chinese itself, so all of them agree on what a match is.
 
 Normalisation (``normalize``) is the same on both sides, index and query: traditional to
 simplified (OpenCC), full-width to half-width (NFKC), lower-case Latin. It maps every
@@ -20,11 +23,11 @@ which is what the highlighter relies on.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from itertools import compress, count
 
 import opencc
 import rjieba
-from whoosh.analysis import Token, Tokenizer
 
 _T2S = opencc.OpenCC("t2s")
 
@@ -83,50 +86,28 @@ def words(text: str) -> list[str]:
     return found
 
 
-class _TokenStream(Tokenizer):
-    def tokens(self, value: str):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for position, text in self.tokens(value):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + position
-            if chars:
-                token.startchar = token.endchar = start_char
-            yield token
-
-
-class NgramTokenizer(_TokenStream):
-    """Unigrams and bigrams of units, both at the first unit's position."""
-
-    def tokens(self, value):
-        unit_text, _ = units(value)
-        for i, ch in enumerate(unit_text):
-            yield i, ch
-            if i + 1 < len(unit_text):
-                yield i, unit_text[i:i + 2]
-
-
-class WordTokenizer(_TokenStream):
-    def tokens(self, value):
-        return enumerate(words(value))
-
-
-def ngram_analyzer():
-    return NgramTokenizer()
-
-
-def word_analyzer():
-    return WordTokenizer()
-
-
-def token_strings(text: str) -> tuple[str, str]:
-    """Units and bigrams of ``text`` as space-separated strings, for engines that are sent
-    tokens made here and only split them at the spaces (Elasticsearch, SQLite FTS5)."""
+def ngrams(text: str) -> list[tuple[int, str]]:
+    """(position, token): every unit and every pair of neighbouring units, at the first unit's
+    position."""
     unit_text, _ = units(text)
-    return " ".join(unit_text), " ".join(bigrams(unit_text))
+    found = []
+    for i, ch in enumerate(unit_text):
+        found.append((i, ch))
+        if i + 1 < len(unit_text):
+            found.append((i, unit_text[i:i + 2]))
+    return found
+
+
+@dataclass(frozen=True)
+class FieldTokens:
+    """A text's tokens as space-separated strings, and its length in tokens: what the scoring
+    calls ``len`` (units + bigrams) for the text and headline fields."""
+
+    units: str
+    bigrams: str
+    length: int
+
+
+def field_tokens(text: str) -> FieldTokens:
+    unit_text, _ = units(text)
+    return FieldTokens(" ".join(unit_text), " ".join(bigrams(unit_text)), max(0, 2 * len(unit_text) - 1))

@@ -9,7 +9,7 @@ from archive.models import Person, Section
 
 from .query import parse_query
 from .results import SearchResults, search
-from .types import Filters
+from .engines import Filters
 
 MAX_QUERY_CHARS = 200
 MAX_PAGE = 500

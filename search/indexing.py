@@ -1,10 +1,12 @@
 """Keeping the index true to the database, with more than one writer about.
 
 Every change is first written to ``PendingIndexUpdate`` (in the same transaction as the change
-when there is one), then applied after commit by ``flush_pending``. When another process holds
-the index lock (a long ``rebuild_index``, an ingest), the update stays queued and a retry
-thread in this process, or the next writer anywhere, applies it: a request never waits long and
-an update is never lost.
+when there is one), then applied after commit by ``flush_pending``. When the engine says the
+index is unavailable (another process holds its lock, a search server is down) the update stays
+queued and a retry thread in this process, or the next writer anywhere, applies it: a request
+never waits long and an update is never lost. When the engine says the index has failed (full
+disk, broken files) the updates stay queued too, and the failure is reported at once — logged,
+and raised to commands — instead of being retried for hours.
 """
 
 from __future__ import annotations
@@ -17,27 +19,19 @@ from itertools import groupby
 
 from django.apps import apps
 from django.db import DatabaseError, close_old_connections, connection, transaction
-from haystack import connections
 
-from .backend import LockError
-from .writing import BATCH_LOCK_WAIT
+from . import documents
+from .engines import IndexFailure, IndexUnavailable, engine
 from .models import PendingIndexUpdate
-
-# The index is busy (another writer holds the lock) or unreachable (a search server is down):
-# the update stays queued.
-UNAVAILABLE = (LockError, ConnectionError, OSError)
 
 log = logging.getLogger(__name__)
 
 INDEXED_LABELS = ("archive.article", "archive.photocaption")
 INTERACTIVE_LOCK_WAIT = 0.5  # an admin save waits this long for the lock, then queues
+BATCH_LOCK_WAIT = 120.0  # a batch job (update_index, an ingest run) waits this long, then queues
 BATCH_SIZE = 500
 RETRY_DELAY = 0.5
 RETRY_FOR = 6 * 3600.0
-
-
-def backend():
-    return connections["default"].get_backend()
 
 
 def schedule(label: str, ids, deleted: bool = False, wait: float = INTERACTIVE_LOCK_WAIT, flush: bool = True) -> None:
@@ -52,45 +46,43 @@ def schedule(label: str, ids, deleted: bool = False, wait: float = INTERACTIVE_L
 
 
 def flush_or_retry(wait: float) -> None:
-    if not flush_pending(timeout=wait):
+    """After a commit: apply the queue now, or leave it to the retry thread when the index is
+    busy. A failed index is logged (the updates stay queued) and never raised into a request."""
+    try:
+        done = flush_pending(timeout=wait)
+    except IndexFailure as failure:
+        log.error("%s (%d 项更新留在队列中)", failure, PendingIndexUpdate.objects.count())
+        return
+    if not done:
         retrier.ensure_running()
 
 
 def flush_pending(timeout: float) -> bool:
-    """Apply queued updates; True when none are left, False when the index stayed locked."""
+    """Apply queued updates; True when none are left, False when the index stayed unavailable.
+    ``IndexFailure`` passes through, the updates still queued."""
     while True:
         tasks = list(PendingIndexUpdate.objects.order_by("pk")[:BATCH_SIZE])
         if not tasks:
             return True
-        docs, deleted = [], []
-        for label, group in groupby(sorted(tasks, key=lambda t: (t.label, t.pk)), key=lambda t: t.label):
-            label_docs, label_deleted = _changes(label, list(group))
-            docs += label_docs
-            deleted += label_deleted
         try:
-            backend().apply(docs, deleted, timeout=timeout)
-        except UNAVAILABLE:
+            engine().write(lambda: _changes(tasks), timeout=timeout, size=len(tasks))
+        except IndexUnavailable:
             return False
         PendingIndexUpdate.objects.filter(pk__in=[t.pk for t in tasks]).delete()
 
 
-def _changes(label: str, tasks: list[PendingIndexUpdate]) -> tuple[list[dict], list[str]]:
-    """Documents to write and ids to delete for one model's queued tasks."""
-    latest = {t.object_id: t.deleted for t in tasks}  # later rows win
-    model = apps.get_model(label)
-    index = connections["default"].get_unified_index().get_index(model)
-    wanted = [pk for pk, deleted in latest.items() if not deleted]
-    docs, found = [], set()
-    for obj in index.index_queryset().filter(pk__in=wanted):
-        doc = backend().document(index, obj)
-        if doc:
-            docs.append(doc)
-            found.add(str(obj.pk))
-    return docs, [f"{label}.{pk}" for pk in latest.keys() - found]
+def _changes(tasks: list[PendingIndexUpdate]) -> documents.Batch:
+    """Documents to write and ids to delete for queued tasks, read now; later rows win."""
+    batches = []
+    for label, group in groupby(sorted(tasks, key=lambda t: (t.label, t.pk)), key=lambda t: t.label):
+        latest = {t.object_id: t.deleted for t in group}
+        batches.append(documents.batch(label, [pk for pk, gone in latest.items() if not gone],
+                                       deleted=[pk for pk, gone in latest.items() if gone]))
+    return documents.merged(batches)
 
 
 class _Retrier:
-    """One daemon thread per process that applies queued updates once the lock is free."""
+    """One daemon thread per process that applies queued updates once the index is available."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -114,6 +106,9 @@ class _Retrier:
                 try:
                     if flush_pending(timeout=RETRY_DELAY):
                         return
+                except IndexFailure as failure:
+                    log.error("%s (更新留在队列中,不再重试;修复后运行 python manage.py check_index --fix)", failure)
+                    return
                 except DatabaseError:
                     log.exception("index retry could not read the queue; trying again")
                     close_old_connections()
@@ -141,7 +136,7 @@ class IndexCheck:
 def check_index() -> IndexCheck:
     """Compare the ids in the index with those in the database, after applying the queue."""
     flush_pending(timeout=BATCH_LOCK_WAIT)
-    indexed = {label: set() for label in INDEXED_LABELS} | backend().indexed_ids()
+    indexed = {label: set() for label in INDEXED_LABELS} | engine().indexed_ids()
     stored = {label: {str(pk) for pk in apps.get_model(label).objects.values_list("pk", flat=True)}
               for label in INDEXED_LABELS}
     return IndexCheck(

@@ -1,14 +1,14 @@
-"""What the user typed → a Whoosh query.
+"""What the user typed → an engine-neutral query. No engine's syntax is ever parsed from input.
 
 Syntax: words separated by spaces must all match; ``"…"`` (or “…”, 「…」) is an exact phrase;
 ``OR`` between two words matches either; a leading ``-`` excludes. A word without spaces is
 segmented by jieba and each segment must match; runs of one-character segments (and of Latin
-letters and figures, ``15+4``) are matched as one piece (``全警`` is not split into 全 + 警). Anything else — ``title:``, ``[a TO b]``, ``*`` —
-is plain text: no Whoosh syntax is ever parsed from user input.
+letters and figures, ``15+4``) are matched as one piece (``全警`` is not split into 全 + 警).
+Anything else — ``title:``, ``[a TO b]``, ``*`` — is plain text.
 
-Matching is on the unit/bigram field (``ngrams``), so every literal occurrence is found;
-ranking adds matches in the headline (``head``), the whole query as one phrase, and the jieba
-words (``text``).
+The result is a tree of *literals* (runs of units, ``search/analyzers.py``): an item matches a
+literal when its text contains it. Each engine compiles that tree in its own module
+(``search/engines/``); how matches are ranked is ``search/scoring.py``.
 """
 
 from __future__ import annotations
@@ -16,16 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import rjieba
-from whoosh import query as wq
 
-from .analyzers import bigrams, normalize, units, words
+from .analyzers import normalize, units
 
 QUOTE_PAIRS = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "“"}
-# Flat bonuses, so that a headline match or the whole query as one phrase lifts an item above
-# those without, and BM25 (how often, in how long a text) orders items within each tier.
-HEAD_BONUS = 10.0
-PHRASE_BONUS = 10.0
-WORD_BOOST = 1.0
 
 
 @dataclass
@@ -39,7 +33,7 @@ class Clause:
 class ParsedQuery:
     groups: list[list[Clause]] = field(default_factory=list)  # AND of groups; a group is an OR
     excluded: list[Clause] = field(default_factory=list)
-    whole: str = ""  # units of every positive clause, for the exact-phrase bonus
+    whole: str = ""  # units of every positive clause, for the whole-query evidence
 
     @property
     def is_empty(self) -> bool:
@@ -49,6 +43,10 @@ class ParsedQuery:
     def atoms(self) -> list[str]:
         """Every literal the results are expected to contain, for highlighting."""
         return [a for group in self.groups for clause in group for a in clause.atoms]
+
+    @property
+    def distinct_atoms(self) -> list[str]:
+        return list(dict.fromkeys(self.atoms))
 
 
 def _raw_tokens(text: str) -> list[tuple[str, bool, bool]]:
@@ -119,52 +117,3 @@ def parse_query(text: str) -> ParsedQuery:
         join_next, after_positive = False, not negated
     parsed.whole = "".join(parsed.atoms)
     return parsed
-
-
-def ranking_words(parsed: ParsedQuery) -> list[str]:
-    """The query's jieba words that add BM25 to a match's score. One-character words are left
-    out: a function word (的, 有) says nothing about relevance and is in nearly every item, which
-    made scoring it cost more than the search; a lone character is scored by the match itself."""
-    return [w for w in dict.fromkeys(words(" ".join(parsed.atoms))) if len(w) > 1]
-
-
-def literal(fieldname: str, atom: str, boost: float = 1.0) -> wq.Query:
-    """Documents whose ``fieldname`` contains ``atom`` literally (units at consecutive positions)."""
-    if len(atom) == 1:
-        return wq.Term(fieldname, atom, boost=boost)
-    grams = bigrams(atom)
-    if len(grams) == 1:
-        return wq.Term(fieldname, grams[0], boost=boost)
-    return wq.Phrase(fieldname, grams, boost=boost)
-
-
-def _clause(clause: Clause, fieldname: str = "ngrams") -> wq.Query:
-    parts = [literal(fieldname, a) for a in clause.atoms]
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def _any(queries: list[wq.Query]) -> wq.Query:
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
-
-
-def to_whoosh(parsed: ParsedQuery) -> wq.Query:
-    """Matching: every group (the excluded are ``excluded_whoosh``). Ranking: headline, whole
-    phrase, words."""
-    if parsed.groups:
-        required = [_any([_clause(c) for c in group]) for group in parsed.groups]
-        match = required[0] if len(required) == 1 else wq.And(required)
-    else:
-        match = wq.Every()
-    bonus = [wq.ConstantScoreQuery(literal("head", a), HEAD_BONUS) for a in dict.fromkeys(parsed.atoms)]
-    if len(parsed.atoms) > 1:
-        bonus.append(wq.ConstantScoreQuery(literal("ngrams", parsed.whole), PHRASE_BONUS))
-    bonus += [wq.Term("text", w, boost=WORD_BOOST) for w in ranking_words(parsed)]
-    return wq.AndMaybe(match, wq.Or(bonus)) if bonus else match
-
-
-def excluded_whoosh(parsed: ParsedQuery) -> wq.Query | None:
-    """Items to leave out, which the backend removes as a set of document numbers. Not Whoosh's
-    ``AndNot``: in Whoosh 2.7.4 it keeps an excluded item when, in its segment, the excluded
-    word's first occurrence comes before the query's first match (``AndNotMatcher._find_first``
-    only looks at equal ids); ``招商 -昌吉`` found a photo whose caption says 昌吉."""
-    return _any([_clause(c) for c in parsed.excluded]) if parsed.excluded else None

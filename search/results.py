@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from archive.models import Article, PhotoCaption, Section
 
+from .engines import Filters, RawHit, SearchRequest, engine
 from .highlight import highlight, snippet
-from .indexing import backend, schedule
+from .indexing import schedule
 from .query import ParsedQuery
-from .types import SORTS, Filters, RawHit
 
 PER_PAGE = 20
 MODELS = {"archive.article": Article, "archive.photocaption": PhotoCaption}
@@ -35,12 +35,25 @@ class MonthFacet:
 
 
 @dataclass
+class PhotoHit:
+    """A photo printed in an article that is a hit: shown under that article, not on its own."""
+
+    object: PhotoCaption
+    caption: str
+
+    @property
+    def url(self) -> str:
+        return self.object.get_absolute_url()
+
+
+@dataclass
 class Hit:
     kind: str
     object: Article | PhotoCaption
     score: float
     title: str
     snippet: str
+    photos: list[PhotoHit] = field(default_factory=list)  # an article's photos that matched too
 
     @property
     def url(self) -> str:
@@ -72,10 +85,11 @@ class SearchResults:
         return self.total > 0 and self.page > self.num_pages
 
 
-def search(parsed: ParsedQuery, filters: Filters, sort: str = "relevance", page: int = 1,
+def search(parsed: ParsedQuery, filters: Filters = Filters(), sort: str = "relevance", page: int = 1,
            per_page: int = PER_PAGE) -> SearchResults:
+    """One page of hits. The engine may raise ``IndexUnavailable`` or ``IndexFailure``."""
     started = time.perf_counter()
-    raw = backend().run(parsed, filters, sort if sort in SORTS else "relevance", page, per_page)
+    raw = engine().search(SearchRequest(parsed, filters, sort, page, per_page))
     hits = _load(raw.hits, parsed)
     ghosts = len(raw.hits) - len(hits)
     return SearchResults(
@@ -92,17 +106,22 @@ def search(parsed: ParsedQuery, filters: Filters, sort: str = "relevance", page:
 def _load(raw_hits: list[RawHit], parsed: ParsedQuery) -> list[Hit]:
     """The hits' objects from the database, in rank order; a hit with no object (a delete the
     index has not applied yet) is dropped and its delete queued again."""
-    wanted: dict[str, list[int]] = {}
+    wanted: dict[str, list[int]] = {label: [] for label in MODELS}
     for hit in raw_hits:
-        wanted.setdefault(hit.label, []).append(hit.pk)
-    loaded = {label: MODELS[label].objects.for_results().in_bulk(ids) for label, ids in wanted.items()}
+        wanted[hit.label].append(hit.pk)
+    photo_pks = [pk for hit in raw_hits for pk in hit.photos]
+    loaded = {label: MODELS[label].objects.for_results().in_bulk(ids) for label, ids in wanted.items() if ids}
+    photos = PhotoCaption.objects.for_results().in_bulk(photo_pks) if photo_pks else {}
     hits = []
     for hit in raw_hits:
         obj = loaded[hit.label].get(hit.pk)
         if obj is None:
             schedule(hit.label, [hit.pk], deleted=True)
             continue
-        hits.append(_hit(hit.label, obj, hit.score, parsed.atoms))
+        found = _hit(hit.label, obj, hit.score, parsed.atoms)
+        found.photos = [PhotoHit(p, highlight(p.caption, parsed.atoms))
+                        for p in sorted((photos[pk] for pk in hit.photos if pk in photos), key=lambda p: p.position)]
+        hits.append(found)
     return hits
 
 
@@ -114,7 +133,6 @@ def _hit(label: str, obj, score: float, atoms: list[str]) -> Hit:
     return Hit("photo", obj, score, highlight(obj.caption, atoms), snippet(f"{obj.description} {obj.credit}", atoms))
 
 
-def _section_counts(counts: dict[str, int]) -> list[tuple[Section, int]]:
-    names = Section.objects.in_bulk([int(i) for i in counts])
-    return sorted(((names[int(i)], n) for i, n in counts.items() if int(i) in names),
-                  key=lambda pair: (-pair[1], pair[0].name))
+def _section_counts(counts: dict[int, int]) -> list[tuple[Section, int]]:
+    names = Section.objects.in_bulk(list(counts))
+    return sorted(((names[i], n) for i, n in counts.items() if i in names), key=lambda pair: (-pair[1], pair[0].name))

@@ -1,38 +1,29 @@
-"""What goes into the index for each article and photo. The text comes from data templates in
-``search/templates/search/indexes/archive/``; how it is tokenised is ``search/analyzers.py``."""
-
-import datetime
+"""What goes into the index for each article and photo (haystack's index classes). The text
+comes from data templates in ``search/templates/search/indexes/archive/``; ``search/documents.py``
+turns what these prepare into the engines' ``IndexDocument``; how text is tokenised is
+``search/analyzers.py``."""
 
 from haystack import indexes
 
 from archive.models import Article, PhotoCaption
 
-# Undated items sort after every dated one under "newest" and match no date range.
-NO_DATE = datetime.date(1, 1, 1)
-
 
 class ItemIndex(indexes.SearchIndex):
-    # All printed text: jieba words for ranking ("text") and units/bigrams for recall ("ngrams").
+    # All printed text: matched literally, ranked (search/scoring.py).
     text = indexes.CharField(document=True, use_template=True)
-    ngrams = indexes.CharField()
     # The headline (or a photo's caption): matches here rank higher.
     head = indexes.CharField()
     kind = indexes.CharField()
-    section = indexes.CharField(null=True)
+    section = indexes.IntegerField(null=True)
     people = indexes.MultiValueField()
     date = indexes.DateField(null=True)
-    year_month = indexes.CharField(null=True)
-
-    def prepare(self, obj):
-        data = super().prepare(obj)
-        data["ngrams"] = data["text"]
-        when = obj.date or obj.page.date
-        data["date"] = when or NO_DATE
-        data["year_month"] = when.strftime("%Y-%m") if when else None
-        return data
+    parent = indexes.IntegerField(null=True)
 
     def prepare_people(self, obj):
-        return [str(c.person_id) for c in obj.contributions.all()]
+        return [c.person_id for c in obj.contributions.all()]
+
+    def prepare_date(self, obj):
+        return obj.date or obj.page.date
 
 
 class ArticleIndex(ItemIndex, indexes.Indexable):
@@ -43,14 +34,18 @@ class ArticleIndex(ItemIndex, indexes.Indexable):
         return Article.objects.for_display()
 
     def prepare_head(self, obj):
-        section = obj.section.name if obj.section else ""
-        return "\n".join(part for part in (section, obj.kicker, obj.title, obj.subtitle) if part)
+        # The headline as printed: the section's banner is not part of it (it heads a whole
+        # group of stories) and counts as text only.
+        return "\n".join(part for part in (obj.kicker, obj.title, obj.subtitle) if part)
 
     def prepare_kind(self, obj):
         return "article"
 
     def prepare_section(self, obj):
-        return str(obj.section_id) if obj.section_id else None
+        return obj.section_id
+
+    def prepare_parent(self, obj):
+        return None
 
 
 class PhotoIndex(ItemIndex, indexes.Indexable):
@@ -58,7 +53,7 @@ class PhotoIndex(ItemIndex, indexes.Indexable):
         return PhotoCaption
 
     def index_queryset(self, using=None):
-        return PhotoCaption.objects.for_display()
+        return PhotoCaption.objects.for_display().select_related("article")
 
     def prepare_head(self, obj):
         return obj.caption
@@ -67,4 +62,7 @@ class PhotoIndex(ItemIndex, indexes.Indexable):
         return "photo"
 
     def prepare_section(self, obj):
-        return str(obj.article.section_id) if obj.article_id and obj.article.section_id else None
+        return obj.article.section_id if obj.article_id else None
+
+    def prepare_parent(self, obj):
+        return obj.article_id

@@ -7,8 +7,7 @@ from haystack.signals import BaseSignalProcessor
 from archive.models import Article, ArticleContribution, Person, PhotoCaption, PhotoContribution, Section
 from archive.signals import ingest_finished, ingest_running, items_changed
 
-from .writing import BATCH_LOCK_WAIT
-from .indexing import flush_or_retry, schedule
+from .indexing import BATCH_LOCK_WAIT, flush_or_retry, schedule
 
 ARTICLE, PHOTO = "archive.article", "archive.photocaption"
 

@@ -1,23 +1,34 @@
+import logging
+
 from django.views.generic import TemplateView
 
 from archive.api import JsonView, json_error
 
+from .engines import IndexFailure, IndexUnavailable
 from .forms import SearchForm
+
+log = logging.getLogger(__name__)
+UNAVAILABLE_MESSAGE = "检索暂时不可用,请稍后再试。"
 
 
 class SearchView(TemplateView):
     template_name = "search/search.html"
 
-    def get_context_data(self, **kwargs):
-        form = SearchForm(self.request.GET or None)
-        results = form.search() if form.is_bound and form.is_valid() else None
-        params = self.request.GET.copy()
+    def get(self, request, *args, **kwargs):
+        form = SearchForm(request.GET or None)
+        try:
+            results = form.search() if form.is_bound and form.is_valid() else None
+        except (IndexUnavailable, IndexFailure) as error:
+            log.error("search %r: %s", request.GET.get("q", ""), error)
+            context = self.get_context_data(form=form, unavailable=UNAVAILABLE_MESSAGE)
+            return self.render_to_response(context, status=503)
+        params = request.GET.copy()
         params.pop("page", None)
         facet_params = params.copy()
         for name in ("section", "start", "end"):
             facet_params.pop(name, None)
-        return super().get_context_data(form=form, results=results, query_prefix=_prefix(params),
-                                        facet_prefix=_prefix(facet_params), **kwargs)
+        return self.render_to_response(self.get_context_data(
+            form=form, results=results, query_prefix=_prefix(params), facet_prefix=_prefix(facet_params)))
 
 
 def _prefix(params) -> str:
@@ -32,7 +43,11 @@ class SearchApi(JsonView):
             return json_error(400, form.errors_text())
         if not (form.cleaned_data.get("q") or "").strip() and not form.has_filters():
             return json_error(400, "请提供检索词 q")
-        results = form.search()
+        try:
+            results = form.search()
+        except (IndexUnavailable, IndexFailure) as error:
+            log.error("search API %r: %s", request.GET.get("q", ""), error)
+            return json_error(503, UNAVAILABLE_MESSAGE)
         if results is None:
             return json_error(400, "检索词里没有可以查找的文字")
         return self.json({
@@ -50,5 +65,6 @@ class SearchApi(JsonView):
                 "score": round(hit.score, 4),
                 "date": hit.date.isoformat() if hit.date else None,
                 "section": hit.section.name if hit.section else None,
+                "photos": [{"id": p.object.pk, "caption": str(p.caption), "url": p.url} for p in hit.photos],
             } for hit in results.hits],
         })

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from archive.models import Article
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.helpers import DESKTOP, PHONE, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,12 @@ def test_search_marks_matches_and_leads_to_the_marked_article(page, archive_site
     page.goto(archive_site + "/")
     page.get_by_label("检索全部版面").fill("招商")
     page.get_by_label("检索全部版面").press("Enter")
-    expect(page.locator("#result-summary")).to_contain_text("共 7 条结果")
+    expect(page.locator("#result-summary")).to_contain_text("共 6 条结果")
+    expect(page.locator(".search-hit")).to_have_count(6)
+    # the photo printed in a matching article is shown under it, not as a hit of its own
+    feature = page.locator(".search-hit", has_text="一次共赢发展的全新启航")
+    expect(feature.locator(".hit-photos li")).to_have_count(1)
+    expect(feature.locator(".hit-photos mark")).to_have_text("招商")
     marks = page.locator(".search-hit mark")
     expect(marks.first).to_have_text("招商")
     first = page.locator(".search-hit h2 a").first

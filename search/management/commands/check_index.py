@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from search.engines import IndexFailure, IndexUnavailable
 from search.indexing import check_index, repair_index
 
 
@@ -10,10 +11,13 @@ class Command(BaseCommand):
         parser.add_argument("--fix", action="store_true", help="修复不一致之处")
 
     def handle(self, *args, fix, **options):
-        check = check_index()
-        if not check.agrees and fix:
-            repair_index(check)
+        try:
             check = check_index()
+            if not check.agrees and fix:
+                repair_index(check)
+                check = check_index()
+        except (IndexFailure, IndexUnavailable) as error:
+            raise CommandError(str(error)) from error
         for label in check.counts:
             missing, extra = len(check.missing.get(label, ())), len(check.extra.get(label, ()))
             self.stdout.write(f"{label}:数据库 {check.counts[label]},索引缺少 {missing},索引多出 {extra}")

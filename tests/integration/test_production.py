@@ -1,5 +1,6 @@
 """Deployment settings, security, crash safety, backups, and load — as a newsroom deploys it."""
 
+import dataclasses
 import io
 import json
 import os
@@ -20,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.models import Article, Page
+from search.documents import batch
+from search.engines import Batch, Filters
 from search.indexing import check_index
-from search.search_indexes import ArticleIndex
 from search.query import parse_query
 from search.results import search
-from search.types import Filters
 from tests.seeds import SEEDS_DIR
 from tools.server import ROOT, gunicorn, production_env
 from tools.wrk import wrk
@@ -155,9 +156,9 @@ class TestIndexAgreesWithDatabase:
     def test_check_index_finds_and_fixes_disagreement(self, fresh_index, ingested):
         assert check_index().agrees
         article = Article.objects.first()
-        invented = fresh_index.document(ArticleIndex(), article) | {
-            "id": "archive.article.999999", "django_id": "999999"}
-        fresh_index.apply([invented], [f"archive.article.{article.pk}"], timeout=5)  # lose one, invent one
+        invented = dataclasses.replace(batch("archive.article", [article.pk]).documents[0], pk=999999)
+        lose_one_invent_one = Batch([invented], [f"archive.article.{article.pk}"])
+        fresh_index.write(lambda: lose_one_invent_one, timeout=5)
         out = io.StringIO()
         with pytest.raises(Exception, match="不一致"):
             call_command("check_index", stdout=out)

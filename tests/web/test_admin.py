@@ -4,32 +4,9 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Article, Page, PhotoCaption, Section
+from tests.helpers import article_form
 
 pytestmark = pytest.mark.django_db
-
-
-def article_form(article, **changes):
-    """The change form's POST data as the browser would send it, with ``changes`` applied."""
-    data = {
-        "section": article.section_id or "", "kicker": article.kicker, "title": article.title,
-        "subtitle": article.subtitle, "byline": article.byline,
-        "date": article.date.isoformat() if article.date else "", "body": article.body,
-    }
-    if article.date_inferred:
-        data["date_inferred"] = "on"
-    contributions = list(article.contributions.all())
-    data |= {"contributions-TOTAL_FORMS": len(contributions), "contributions-INITIAL_FORMS": len(contributions)}
-    for i, c in enumerate(contributions):
-        data |= {f"contributions-{i}-id": c.pk, f"contributions-{i}-article": article.pk,
-                 f"contributions-{i}-person": c.person_id, f"contributions-{i}-role": c.role,
-                 f"contributions-{i}-order": c.order}
-    photos = list(article.photos.all())
-    data |= {"photos-TOTAL_FORMS": len(photos), "photos-INITIAL_FORMS": len(photos)}
-    for i, p in enumerate(photos):
-        data |= {f"photos-{i}-id": p.pk, f"photos-{i}-article": article.pk, f"photos-{i}-position": p.position,
-                 f"photos-{i}-caption": p.caption, f"photos-{i}-description": p.description,
-                 f"photos-{i}-credit": p.credit, f"photos-{i}-date": p.date.isoformat() if p.date else ""}
-    return data | changes
 
 
 def test_admin_needs_a_staff_login(client):

@@ -1,0 +1,179 @@
+"""What every search engine does, and what the rest of the archive may ask of one.
+
+An engine keeps an index of ``IndexDocument``s (one per article and per photo) and answers a
+``SearchRequest`` with one page of ``RawResults``. It is told nothing about Django: the search
+code reads the database and hands the engine documents; the engine tokenises them with
+``search/analyzers.py`` and ranks with ``search/scoring.py``, so that every engine finds the
+same items and puts them in the same order.
+
+An engine raises ``IndexUnavailable`` when its index is busy (another process holds the write
+lock) or unreachable (a server is down): that, and only that, is worth retrying later, so the
+index queue keeps the update. Any other problem (a full disk, a broken index file, an index
+written by an older version) is an ``IndexFailure`` whose message names the index, reported
+at once rather than retried.
+"""
+
+from __future__ import annotations
+
+import datetime
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..query import ParsedQuery
+from ..scoring import Evidence, plan
+
+SORTS = ("relevance", "newest", "oldest")  # relevance: score, then the newer item
+KINDS = {"article": "archive.article", "photo": "archive.photocaption"}  # kind → model label
+NO_DATE = datetime.date(1, 1, 1)  # undated items: after every dated one when newest come first
+MAX_PER_PAGE = 1000
+
+
+class IndexUnavailable(Exception):
+    """The index is busy or unreachable for now; the same write will work later."""
+
+
+class IndexFailure(Exception):
+    """The index cannot be read or written (full disk, broken or outdated files); its message
+    names the index and what to do."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    section_id: int | None = None
+    kind: str = ""  # "article" | "photo" | "" (both)
+    person_id: int | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    def __post_init__(self):
+        if self.kind not in ("", *KINDS):
+            raise ValueError(f"kind must be one of {sorted(KINDS)}, not {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One page of a search, checked once here so that engines can trust every field."""
+
+    query: ParsedQuery
+    filters: Filters = Filters()
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    def __post_init__(self):
+        if self.sort not in SORTS:
+            raise ValueError(f"sort must be one of {SORTS}, not {self.sort!r}")
+        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise ValueError(f"page {self.page} / per_page {self.per_page} out of range")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @cached_property
+    def evidence(self) -> list[Evidence]:
+        return plan(self.query)
+
+
+@dataclass(frozen=True)
+class RawHit:
+    kind: str  # "article" | "photo"
+    pk: int
+    score: float
+    photos: tuple[int, ...] = ()  # an article's photos that matched too, shown under it
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind]
+
+
+@dataclass
+class RawResults:
+    """One page of hits in rank order, the number of hits, and facet counts over all of them.
+    A photo printed in an article that is itself a hit is not a hit of its own: it is listed in
+    that article's ``photos`` and counted nowhere else."""
+
+    total: int
+    hits: list[RawHit]
+    sections: dict[int, int] = field(default_factory=dict)  # section id → hits
+    months: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" → hits
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """What the index holds of one article or photo."""
+
+    kind: str
+    pk: int
+    text: str  # everything printed: matched literally and ranked
+    head: str = ""  # the headline (or a photo's caption): ranked higher
+    date: datetime.date | None = None  # the item's own, else its page's
+    section_id: int | None = None
+    people: tuple[int, ...] = ()
+    parent: int | None = None  # for a photo printed in an article: the article's pk
+
+    @property
+    def ident(self) -> str:
+        return ident(self.kind, self.pk)
+
+    @property
+    def sort_date(self) -> datetime.date:
+        return self.date or NO_DATE
+
+    @property
+    def month(self) -> str | None:
+        return self.date.strftime("%Y-%m") if self.date else None
+
+
+def ident(kind: str, pk: int) -> str:
+    """A document's key in every engine: ``archive.article.12``."""
+    return f"{KINDS[kind]}.{pk}"
+
+
+@dataclass
+class Batch:
+    """Documents to (re)write and idents to delete, in one commit."""
+
+    documents: list[IndexDocument] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
+class SearchEngine(ABC):
+    """The contract. ``location`` (a folder, a file or a URL) names the index in messages."""
+
+    name: str = ""
+
+    def __init__(self, location: str, **options):
+        self.location = location
+        self.options = options
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> RawResults:
+        """Match (``search/query.py``), filter, fold photos into their matching articles, count
+        facets, order (``search/scoring.py``) and cut one page."""
+
+    @abstractmethod
+    def write(self, read: Callable[[], Batch], *, timeout: float, size: int = 0) -> None:
+        """Take the index's write lock, waiting at most ``timeout`` seconds (else
+        ``IndexUnavailable``), then call ``read`` — which reads the documents from the database
+        now, so an edit indexed meanwhile by another writer is never overwritten by an older
+        copy — and commit its batch at once: readers see all of it or none. ``size`` is how
+        many items ``read`` will return, for engines that write large batches differently."""
+
+    @abstractmethod
+    def indexed_ids(self) -> dict[str, set[str]]:
+        """Model label → primary keys (as strings) of every document in the index."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """Documents in the index."""
+
+    @abstractmethod
+    def clear(self, *, timeout: float) -> None:
+        """Empty the index in one commit under the write lock (creating it afresh, in this
+        code's layout, when it was written by an older version)."""
+
+    def close(self) -> None:
+        """Let go of open files and connections (tests switch engines; workers end)."""

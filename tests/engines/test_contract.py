@@ -1,0 +1,225 @@
+"""The engine contract: every engine finds the same items, counts the same facets and puts the
+first twenty in the same order with the same scores — for the judged queries and a few hundred
+generated ones, under every sort, filter and page. Run against each engine that runs on this
+machine, and Elasticsearch when ``ELASTICSEARCH_URL`` points at one.
+
+The archive is the five seed pages and pages recombined from their paragraphs (items that share
+many words, so that orders are worth comparing), ingested and then written to a fresh index of
+each engine through the contract alone.
+"""
+
+import datetime
+import os
+import random
+
+import opencc
+import pytest
+import rjieba
+
+from archive.models import Article, Person, PhotoCaption, Section
+from search.documents import batch, merged
+from search.engines import ON_MACHINE, Batch, Filters, IndexDocument, SearchRequest, build
+from search.query import parse_query
+from tests.helpers import ingest, recombined_pages
+from tests.judged import JUDGED
+from tests.seeds import SEEDS_DIR
+
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ENGINES = list(ON_MACHINE) + (["elasticsearch"] if ELASTICSEARCH_URL else [])
+EXACT_ORDER = list(ON_MACHINE)  # Elasticsearch ranks with Lucene's BM25: see its module
+RECOMBINED_PAGES = 30
+
+
+def everything():
+    return merged([batch("archive.article", list(Article.objects.values_list("pk", flat=True))),
+                   batch("archive.photocaption", list(PhotoCaption.objects.values_list("pk", flat=True)))])
+
+
+@pytest.fixture(scope="module")
+def engines(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Every engine's index of the same archive, written through ``SearchEngine.write``."""
+    from archive.models import Page
+
+    with django_db_blocker.unblock():
+        ingest(SEEDS_DIR)
+        sources = [(a.title, a.paragraphs()) for a in Article.objects.all() if a.paragraphs()]
+        ingest(recombined_pages(tmp_path_factory.mktemp("pages"), sources, RECOMBINED_PAGES))
+        built = {}
+        for name in ENGINES:
+            location = ELASTICSEARCH_URL if name == "elasticsearch" else tmp_path_factory.mktemp(name)
+            options = {"INDEX_NAME": f"archive-contract-{os.getpid()}"} if name == "elasticsearch" else {}
+            engine = build({"ENGINE": name, "LOCATION": str(location), **options})
+            engine.clear(timeout=10)
+            engine.write(everything, timeout=10, size=Article.objects.count() + PhotoCaption.objects.count())
+            built[name] = engine
+        yield built
+        for engine in built.values():
+            engine.close()
+        Page.objects.all().delete()
+        Person.objects.all().delete()
+        Section.objects.all().delete()
+
+
+def generated_queries(texts: list[str], count: int, seed: int = 10) -> list[str]:
+    """Substrings, words, several words, OR, exclusions, phrases and traditional forms, drawn
+    from the archive's own text."""
+    rng = random.Random(seed)
+    vocabulary = sorted({w for t in texts for w in rjieba.cut(t) if len(w) >= 2 and w.isalnum()})
+
+    def substring(low, high):
+        text = rng.choice(texts)
+        start = rng.randrange(max(1, len(text) - high))
+        return text[start:start + rng.randint(low, high)]
+
+    makers = [
+        lambda: substring(1, 6),
+        lambda: rng.choice(vocabulary),
+        lambda: f"{rng.choice(vocabulary)} {rng.choice(vocabulary)}",
+        lambda: f"{rng.choice(vocabulary)} OR {rng.choice(vocabulary)}",
+        lambda: f"{rng.choice(vocabulary)} -{rng.choice(vocabulary)}",
+        lambda: '"' + substring(4, 8).replace('"', "") + '"',
+        lambda: opencc.OpenCC("s2t").convert(rng.choice(vocabulary) + rng.choice(vocabulary)),
+        lambda: substring(6, 12),  # cut by jieba into several literals: whole-query evidence
+    ]
+    found: list[str] = []
+    while len(found) < count:
+        query = rng.choice(makers)()
+        if parse_query(query).atoms:
+            found.append(query)
+    return found
+
+
+def answer(engine, query: str, **request):
+    raw = engine.search(SearchRequest(parse_query(query), **request))
+    return raw.total, raw.sections, raw.months, [(h.kind, h.pk, h.score, h.photos) for h in raw.hits]
+
+
+def assert_engines_agree(engines, query, **request):
+    answers = {name: answer(engine, query, **request) for name, engine in engines.items()}
+    reference = answers[EXACT_ORDER[0]]
+    for name, found in answers.items():
+        if name in EXACT_ORDER:
+            assert found == reference, f"{name} ≠ {EXACT_ORDER[0]} for {query!r} {request}"
+        else:  # the same items and counts, in Lucene's order
+            assert found[:3] == reference[:3] and {h[:2] for h in found[3]} == {h[:2] for h in reference[3]}, (
+                f"{name} ≠ {EXACT_ORDER[0]} for {query!r} {request}")
+    return reference
+
+
+@pytest.mark.django_db
+class TestSameResultsSameOrder:
+    def test_the_archive_is_large_enough_to_tell_orders_apart(self, engines):
+        assert Article.objects.count() > 150
+        total, _, _, hits = answer(engines["whoosh"], "项目")
+        assert total > 40 and len({score for *_, score, _ in hits}) > 10  # many distinct scores
+
+    @pytest.mark.parametrize("query", [q for q, _, _ in JUDGED], ids=range(len(JUDGED)))
+    def test_judged_queries(self, engines, query):
+        assert_engines_agree(engines, query)
+
+    def test_generated_queries_under_every_sort(self, engines):
+        texts = [a.title + "".join(a.paragraphs()) for a in Article.objects.all()]
+        compared = 0
+        for query in generated_queries(texts, 300):
+            total = assert_engines_agree(engines, query)[0]
+            compared += bool(total)
+        assert compared > 250  # most generated queries find something to compare
+        for query in generated_queries(texts, 40, seed=11):
+            for sort in ("newest", "oldest"):
+                assert_engines_agree(engines, query, sort=sort)
+            assert_engines_agree(engines, query, page=2, per_page=7)
+
+    def test_filters_and_queries_without_words(self, engines):
+        section = Section.objects.filter(articles__isnull=False).first()
+        person = Person.objects.filter(articles__isnull=False).first()
+        filters = [Filters(kind="photo"), Filters(kind="article"), Filters(section_id=section.pk),
+                   Filters(person_id=person.pk), Filters(start=datetime.date(2016, 3, 1), end=datetime.date(2017, 6, 30)),
+                   Filters(end=datetime.date(2023, 4, 16)), Filters(section_id=999999)]
+        for query in ["昌吉", "发展 -昌吉", "-昌吉", "记者 OR 摄", '"本报讯 记者"', "昌吉州招商引资"]:
+            for chosen in filters:
+                for sort in ("relevance", "newest"):
+                    assert_engines_agree(engines, query, filters=chosen, sort=sort)
+
+
+# --- the rules every engine follows, on documents written straight through the contract -------
+
+def doc(kind, pk, text, head="", date=None, **fields):
+    return IndexDocument(kind=kind, pk=pk, text=text, head=head, date=date, **fields)
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request, tmp_path):
+    name = request.param
+    location = ELASTICSEARCH_URL if name == "elasticsearch" else tmp_path / name
+    options = {"INDEX_NAME": f"archive-rules-{os.getpid()}"} if name == "elasticsearch" else {}
+    engine = build({"ENGINE": name, "LOCATION": str(location), **options})
+    engine.clear(timeout=10)
+    yield engine
+    engine.close()
+
+
+def written(engine, *documents, deleted=()):
+    engine.write(lambda: Batch(list(documents), list(deleted)), timeout=5)
+    return engine
+
+
+def hits(engine, query, **request):
+    return [(h.kind, h.pk) for h in engine.search(SearchRequest(parse_query(query), **request)).hits]
+
+
+D1, D2 = datetime.date(2023, 1, 5), datetime.date(2023, 5, 1)
+FILLER = "今年以来全州各地积极推进各项工作取得明显成效。"
+
+
+class TestRules:
+    def test_equal_scores_go_to_the_newer_item(self, engine):
+        story = "全州首个智慧牧场建成投用" + FILLER
+        written(engine, doc("article", 1, story, date=D1), doc("article", 2, story, date=D2),
+                doc("article", 3, FILLER * 3, date=D2))
+        found = engine.search(SearchRequest(parse_query("智慧牧场")))
+        assert [(h.pk, h.score) for h in found.hits] == [(2, found.hits[0].score), (1, found.hits[0].score)]
+
+    def test_a_headline_match_outranks_the_same_word_in_the_body(self, engine):
+        written(engine, doc("article", 1, "防溺水" + FILLER + "防溺水", date=D2),
+                doc("article", 2, "防溺水" + FILLER, head="防溺水专项视察", date=D1))
+        assert hits(engine, "防溺水") == [("article", 2), ("article", 1)]
+
+    def test_the_whole_query_as_printed_outranks_its_words_apart(self, engine):
+        written(engine, doc("article", 1, "国家的安全" + FILLER + "国家和安全都重要" + FILLER, date=D2),
+                doc("article", 2, "维护国家安全" + FILLER, date=D1))
+        query = parse_query("维护国家安全")
+        assert len(query.atoms) > 1  # jieba splits it: the phrase is whole-query evidence
+        assert hits(engine, "国家安全 维护")[0] == ("article", 2)
+
+    def test_a_photo_in_a_matching_article_is_shown_under_it_not_as_its_own_hit(self, engine):
+        caption = "民警帮助牧民看护羊群"
+        written(engine, doc("article", 1, "记者报道" + caption + FILLER, date=D2),
+                doc("photo", 7, caption, head=caption, date=D1, parent=1),
+                doc("photo", 8, "牧民转场", head="牧民转场", date=D1))
+        found = engine.search(SearchRequest(parse_query("牧民")))
+        assert found.total == 2 and sum(found.months.values()) == 2
+        assert {(h.kind, h.pk, h.photos) for h in found.hits} == {("article", 1, (7,)), ("photo", 8, ())}
+        # a hit of its own when its article is not one
+        assert set(hits(engine, "牧民", filters=Filters(kind="photo"))) == {("photo", 7), ("photo", 8)}
+        assert ("photo", 7) in hits(engine, "牧民 -记者")
+        assert ("photo", 7) in hits(engine, "牧民", filters=Filters(end=D1))
+
+    def test_writes_replace_and_deletes_remove(self, engine):
+        written(engine, doc("article", 1, "旧标题的稿件", date=D1), doc("article", 2, "另一篇稿件", date=D1))
+        written(engine, doc("article", 1, "新标题的稿件", date=D1), deleted=["archive.article.2"])
+        assert hits(engine, "旧标题") == [] and hits(engine, "新标题") == [("article", 1)]
+        assert engine.indexed_ids() == {"archive.article": {"1"}} and engine.count() == 1
+        engine.clear(timeout=5)
+        assert engine.count() == 0 and hits(engine, "稿件") == []
+
+    def test_filters_by_section_person_kind_and_date(self, engine):
+        written(engine, doc("article", 1, "招商引资", section_id=4, people=(9,), date=D1),
+                doc("article", 2, "招商引资", section_id=5, people=(8, 9), date=D2),
+                doc("photo", 3, "招商引资", date=None))
+        assert hits(engine, "招商", filters=Filters(section_id=4)) == [("article", 1)]
+        assert hits(engine, "招商", filters=Filters(person_id=8)) == [("article", 2)]
+        assert hits(engine, "招商", filters=Filters(kind="photo")) == [("photo", 3)]
+        assert hits(engine, "招商", filters=Filters(start=D2)) == [("article", 2)]
+        assert hits(engine, "招商", sort="newest") == [("article", 2), ("article", 1), ("photo", 3)]
+        found = engine.search(SearchRequest(parse_query("招商")))
+        assert found.sections == {4: 1, 5: 1} and found.months == {"2023-01": 1, "2023-05": 1}

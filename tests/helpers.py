@@ -1,0 +1,154 @@
+"""What several test modules share. Test modules import from here, never from conftest or from
+one another."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.test.utils import override_settings
+
+from search.engines import ON_MACHINE, Batch, Filters, engine
+from search.query import parse_query
+from search.results import search
+
+
+# --- the search engine -------------------------------------------------------------------------
+
+def engine_under_test() -> str:
+    """The engine ``ARCHIVE_SEARCH_ENGINE`` chooses when it runs on this machine, else Whoosh:
+    a search server (Elasticsearch) is tested by tests/engines alone, when it is reachable."""
+    name = settings.ARCHIVE_SEARCH["ENGINE"]
+    return name if name in ON_MACHINE else "whoosh"
+
+
+@contextlib.contextmanager
+def search_engine(name: str, location: Path | str, **options):
+    """Searches and index writes go to a ``name`` engine at ``location`` meanwhile."""
+    config = {"ENGINE": name, "LOCATION": str(location), **options}
+    with override_settings(ARCHIVE_SEARCH=config):
+        yield engine()
+
+
+def index_at(path: Path):
+    """An empty index of the engine under test in ``path``."""
+    return search_engine(engine_under_test(), path)
+
+
+@contextlib.contextmanager
+def write_lock_held(search_engine_):
+    """Another writer (a long rebuild) holds the index's write lock meanwhile: a write whose
+    ``read`` waits, run in a thread, through the contract — the same for every engine."""
+    holding, release = threading.Event(), threading.Event()
+
+    def read():
+        holding.set()
+        release.wait(60)
+        return Batch()
+
+    writer = threading.Thread(target=search_engine_.write, args=(read,), kwargs={"timeout": 5})
+    writer.start()
+    assert holding.wait(10), "the other writer never got the lock"
+    try:
+        yield
+    finally:
+        release.set()
+        writer.join()
+
+
+def break_index_files(config: dict) -> None:
+    """Overwrite an on-machine engine's index files with garbage, as a failing disk might."""
+    folder = Path(config["LOCATION"])
+    targets = [folder / "index.sqlite3"] if config["ENGINE"] == "sqlite" else list(folder.glob("*.toc"))
+    assert targets, f"no index files in {folder}"
+    for extra in folder.glob("index.sqlite3-*"):
+        extra.unlink()
+    for path in targets:
+        path.write_bytes(b"\x00garbage, not an index\xff" * 100)
+
+
+# --- searching ---------------------------------------------------------------------------------
+
+def run(query: str, per_page: int = 1000, **filters):
+    return search(parse_query(query), Filters(**filters), per_page=per_page)
+
+
+def names(results) -> list[str]:
+    return [str(hit.object) for hit in results.hits]
+
+
+def titles_found(query: str) -> list[str]:
+    return names(run(query))
+
+
+def wait_until(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+# --- the archive -------------------------------------------------------------------------------
+
+def ingest(*paths) -> str:
+    out = io.StringIO()
+    call_command("ingest", *map(str, paths), stdout=out)
+    return out.getvalue()
+
+
+def recombined_pages(folder: Path, source_texts: list[tuple[str, list[str]]], pages: int, seed: int = 5) -> Path:
+    """Page files in the seeds' format (``bench/pages.py``), their articles recombined from the
+    given (title, paragraphs): a larger archive whose items share words, for ranking tests."""
+    from bench.corpus import RawArticle
+    from bench.pages import make_pages, write_pages
+
+    rng = random.Random(seed)
+    paragraphs = [p for _, ps in source_texts for p in ps]
+    articles = [RawArticle(rng.choice(source_texts)[0], rng.sample(paragraphs, rng.randint(2, 6)), "recombined")
+                for _ in range(pages * 6)]
+    write_pages(make_pages(articles, seed=seed), folder)
+    return folder
+
+
+def article_form(article, **changes) -> dict:
+    """The admin change form's POST data as the browser would send it, with ``changes``."""
+    data = {
+        "section": article.section_id or "", "kicker": article.kicker, "title": article.title,
+        "subtitle": article.subtitle, "byline": article.byline,
+        "date": article.date.isoformat() if article.date else "", "body": article.body,
+    }
+    if article.date_inferred:
+        data["date_inferred"] = "on"
+    contributions = list(article.contributions.all())
+    data |= {"contributions-TOTAL_FORMS": len(contributions), "contributions-INITIAL_FORMS": len(contributions)}
+    for i, c in enumerate(contributions):
+        data |= {f"contributions-{i}-id": c.pk, f"contributions-{i}-article": article.pk,
+                 f"contributions-{i}-person": c.person_id, f"contributions-{i}-role": c.role,
+                 f"contributions-{i}-order": c.order}
+    photos = list(article.photos.all())
+    data |= {"photos-TOTAL_FORMS": len(photos), "photos-INITIAL_FORMS": len(photos)}
+    for i, p in enumerate(photos):
+        data |= {f"photos-{i}-id": p.pk, f"photos-{i}-article": article.pk, f"photos-{i}-position": p.position,
+                 f"photos-{i}-caption": p.caption, f"photos-{i}-description": p.description,
+                 f"photos-{i}-credit": p.credit, f"photos-{i}-date": p.date.isoformat() if p.date else ""}
+    return data | changes
+
+
+# --- the browser -------------------------------------------------------------------------------
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
