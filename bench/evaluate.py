@@ -175,7 +175,7 @@ def summary(ranks: list[int | None]) -> dict:
             "success@1": sum(r == 1 for r in ranks) / n, "success@10": sum(r is not None for r in ranks) / n}
 
 
-def report(queries: list[dict], ranked: dict[str, list[int | None]]) -> dict:
+def print_table(queries: list[dict], ranked: dict[str, list[int | None]]) -> dict:
     table = {}
     for system, ranks in ranked.items():
         table[system] = {"all": summary(ranks)} | {
@@ -208,16 +208,16 @@ def main(argv=None) -> int:
         ranked = {name: engine_ranks(name, folder / f"index-{name}", queries) for name in args.engines}
         ranked["reference: BM25 over jieba words (rank_bm25)"] = bm25_jieba_ranks(queries)
         ranked["reference: FTS5 bm25 over bigrams"] = fts5_bigram_ranks(queries, folder)
-        table = report(queries, ranked)
-        from . import report
+        table = print_table(queries, ranked)
+        from . import report as benchmarks
         from .run import machine
 
-        report.RANKING.parent.mkdir(parents=True, exist_ok=True)
-        report.RANKING.write_text(json.dumps(
+        benchmarks.RANKING.parent.mkdir(parents=True, exist_ok=True)
+        benchmarks.RANKING.write_text(json.dumps(
             {"machine": machine(), "articles": args.articles, "table": table,
              "queries": [q | {r: ranks[i] for r, ranks in ranked.items()} for i, q in enumerate(queries)]},
             indent=1, ensure_ascii=False), encoding="utf-8")
-        report.write()
+        benchmarks.write()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

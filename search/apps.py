@@ -1,3 +1,5 @@
+import os
+
 from django.apps import AppConfig
 from django.core import checks
 
@@ -18,9 +20,14 @@ def check_search_engine(app_configs=None, **kwargs):
     from .engines import build
     from django.conf import settings
 
+    hint = "ARCHIVE_SEARCH_ENGINE=whoosh|sqlite|elasticsearch (elasticsearch needs ELASTICSEARCH_URL)"
     try:
         build(settings.ARCHIVE_SEARCH)
     except ImproperlyConfigured as error:
-        return [checks.Error(str(error), hint="ARCHIVE_SEARCH_ENGINE=whoosh|sqlite|elasticsearch "
-                             "(elasticsearch needs ELASTICSEARCH_URL)", id="search.E001")]
+        return [checks.Error(str(error), hint=hint, id="search.E001")]
+    if os.environ.get("ELASTICSEARCH_URL") and settings.ARCHIVE_SEARCH["ENGINE"] != "elasticsearch":
+        # It used to choose Elasticsearch by itself: never fall back to an empty local index silently.
+        return [checks.Error(f"ELASTICSEARCH_URL is set but ARCHIVE_SEARCH_ENGINE={settings.ARCHIVE_SEARCH['ENGINE']}",
+                             hint="set ARCHIVE_SEARCH_ENGINE=elasticsearch to search with it, or unset ELASTICSEARCH_URL",
+                             id="search.E002")]
     return []

@@ -33,7 +33,7 @@ class Clause:
 class ParsedQuery:
     groups: list[list[Clause]] = field(default_factory=list)  # AND of groups; a group is an OR
     excluded: list[Clause] = field(default_factory=list)
-    whole: str = ""  # units of every positive clause, for the whole-query evidence
+    whole: str = ""  # every positive literal in order, as one; empty when the query has alternatives (OR)
 
     @property
     def is_empty(self) -> bool:
@@ -115,5 +115,6 @@ def parse_query(text: str) -> ParsedQuery:
         else:
             parsed.groups.append([clause])
         join_next, after_positive = False, not negated
-    parsed.whole = "".join(parsed.atoms)
+    if all(len(group) == 1 for group in parsed.groups):  # "a OR b" printed as one makes no sense
+        parsed.whole = "".join(parsed.atoms)
     return parsed

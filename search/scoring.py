@@ -19,15 +19,15 @@ Evidence, each a field, some literals and a weight (``plan``):
 2. words: the query's jieba words of two or more characters, as jieba words of the text — a
    one-character word (的, 是) says nothing about relevance and is in nearly every item;
 3. headline: distinct literals of two or more units, in the headline (kicker, title,
-   subtitle, section; a photo's caption) — one character printed in a headline is no evidence;
-4. whole query: when the query has several literals, all of them as one literal, in the text
-   and in the headline, weighted by its length in units — a longer exact phrase is stronger
-   evidence than any one of its words.
+   subtitle; a photo's caption) — one character printed in a headline is no evidence;
+4. whole query: when the query has several literals and no alternatives (OR), all of them as
+   one literal, in the text and in the headline, weighted by its length in units — a longer
+   exact phrase is stronger evidence than any one of its words.
 
 Order: the score in millionths (``quantized``: floor(score · 10⁶ + 0.5), so that two engines'
 last-bit arithmetic differences never reorder equal scores), then the newer item, then articles
-before photos, then the item stored later. ``newest``/``oldest`` put the date first and the score
-second.
+before photos, then the higher primary key (the item stored later). ``newest``/``oldest`` put
+the date first and the score second; undated items come last under both.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def plan(parsed: ParsedQuery) -> list[Evidence]:
         evidence.append(Evidence(WORDS, tuple(found), WORDS_WEIGHT))
     if head_atoms := tuple(a for a in atoms if len(a) > 1):
         evidence.append(Evidence(HEAD, head_atoms, HEAD_WEIGHT))
-    if len(atoms) > 1:
+    if len(atoms) > 1 and parsed.whole:
         whole = (parsed.whole,)
         evidence.append(Evidence(TEXT, whole, WHOLE_WEIGHT_PER_UNIT * len(parsed.whole)))
         evidence.append(Evidence(HEAD, whole, WHOLE_HEAD_WEIGHT_PER_UNIT * len(parsed.whole)))

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import override_settings
 
-from search.engines import ON_MACHINE, Batch, Filters, engine
+from search.engines import ON_MACHINE, Batch, Filters, build, engine
 from search.query import parse_query
 from search.results import search
 
@@ -34,6 +34,14 @@ def search_engine(name: str, location: Path | str, **options):
     config = {"ENGINE": name, "LOCATION": str(location), **options}
     with override_settings(ARCHIVE_SEARCH=config):
         yield engine()
+
+
+def fresh_engine(name: str, location: Path | str, **options):
+    """An empty index of engine ``name`` at ``location`` (a folder, or a server URL), built
+    through the registry as the app builds its own; ``close()`` it when done."""
+    engine_ = build({"ENGINE": name, "LOCATION": str(location), **options})
+    engine_.clear(timeout=10)
+    return engine_
 
 
 def index_at(path: Path):

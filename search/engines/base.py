@@ -26,7 +26,8 @@ from ..scoring import Evidence, plan
 
 SORTS = ("relevance", "newest", "oldest")  # relevance: score, then the newer item
 KINDS = {"article": "archive.article", "photo": "archive.photocaption"}  # kind → model label
-NO_DATE = datetime.date(1, 1, 1)  # undated items: after every dated one when newest come first
+NO_DATE = datetime.date(1, 1, 1)  # how undated items are stored: last under newest and oldest alike
+FIRST_DATE = NO_DATE + datetime.timedelta(days=1)  # a date range starts here at the earliest
 MAX_PER_PAGE = 1000
 
 
@@ -44,12 +45,14 @@ class Filters:
     section_id: int | None = None
     kind: str = ""  # "article" | "photo" | "" (both)
     person_id: int | None = None
-    start: datetime.date | None = None
+    start: datetime.date | None = None  # a date range matches dated items only
     end: datetime.date | None = None
 
     def __post_init__(self):
         if self.kind not in ("", *KINDS):
             raise ValueError(f"kind must be one of {sorted(KINDS)}, not {self.kind!r}")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"start {self.start} is after end {self.end}")
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from elasticsearch import Elasticsearch
 from elasticsearch.exceptions import ConnectionError as ESConnectionError, NotFoundError, TransportError
-from elasticsearch.helpers import bulk, scan
+from elasticsearch.helpers import BulkIndexError, bulk, scan
 
 from ..analyzers import bigrams, field_tokens, words
 from ..query import Clause, ParsedQuery
 from ..scoring import HEAD, WORDS, Evidence
-from .base import KINDS, Batch, Filters, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
+from .base import FIRST_DATE, KINDS, NO_DATE, Batch, Filters, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
 
+BUSY_STATUSES = (429, 503)  # too many requests, cluster not ready: worth retrying later
 TOKENS = {"type": "text", "analyzer": "tokens", "similarity": "BM25"}
 KEYWORD, LONG = {"type": "keyword"}, {"type": "long"}
 MAPPING = {"properties": {
@@ -36,7 +37,10 @@ SETTINGS = {"number_of_shards": 1, "analysis": {"analyzer": {"tokens": {"type": 
 ORDER = {
     "relevance": ["_score", {"date": "desc"}, {"kind": "asc"}, {"pk": "desc"}],
     "newest": [{"date": "desc"}, "_score", {"kind": "asc"}, {"pk": "desc"}],
-    "oldest": [{"date": "asc"}, "_score", {"kind": "asc"}, {"pk": "desc"}],
+    "oldest": [{"_script": {"type": "number", "order": "asc", "script": {
+        "source": "doc['date'].value.toLocalDate().toString() == params.undated ? 1 : 0",
+        "params": {"undated": NO_DATE.isoformat()}}}},
+               {"date": "asc"}, "_score", {"kind": "asc"}, {"pk": "desc"}],
 }
 
 
@@ -81,8 +85,8 @@ def filtering(filters: Filters) -> list[dict]:
         parts.append({"term": {"kind": filters.kind}})
     if filters.person_id:
         parts.append({"term": {"people": filters.person_id}})
-    if filters.start or filters.end:
-        span = {"gte": filters.start.isoformat()} if filters.start else {}
+    if filters.start or filters.end:  # a date range never matches an undated item
+        span = {"gte": (filters.start or FIRST_DATE).isoformat()}
         span |= {"lte": filters.end.isoformat()} if filters.end else {}
         parts.append({"range": {"date": span}})
     return parts
@@ -123,7 +127,12 @@ class ElasticsearchEngine(SearchEngine):
         except ESConnectionError as error:
             raise IndexUnavailable(f"检索服务 {self.location} 连接不上:{error}") from error
         except TransportError as error:
+            if error.status_code in BUSY_STATUSES:
+                raise IndexUnavailable(f"检索服务 {self.location} 繁忙:{error}") from error
             raise IndexFailure(f"检索服务 {self.location} 索引 {self.index_name} 出错:{error}") from error
+        except BulkIndexError as error:
+            raise IndexFailure(f"检索服务 {self.location} 索引 {self.index_name} 有文档写入失败:"
+                               f"{error.errors[:3]}") from error
 
     def _setup(self) -> None:
         if not self._ready:
@@ -160,8 +169,10 @@ class ElasticsearchEngine(SearchEngine):
         return found
 
     def write(self, read, *, timeout: float, size: int = 0) -> None:
-        """Deletes by ident (a photo lives on its article's routing), then one bulk request;
-        Elasticsearch has no lock to take, so ``timeout`` only bounds the requests."""
+        """Deletes by ident (a photo lives on its article's routing), then one bulk request.
+        Short of the contract: Elasticsearch has no write lock, so ``timeout`` only bounds the
+        requests, readers may see the batch half written, and two writers racing may leave the
+        older copy of an item (``check_index`` then ``update_index`` mends it)."""
         self._setup()
         batch: Batch = read()
         idents = [doc.ident for doc in batch.documents] + list(batch.deleted)

@@ -13,6 +13,7 @@ stored as space-separated strings that the ``ascii`` tokenizer splits back at th
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import sqlite3
 import threading
@@ -21,7 +22,7 @@ from pathlib import Path
 from ..analyzers import bigrams, field_tokens, words
 from ..query import Clause, ParsedQuery
 from ..scoring import HEAD, SCORE_SCALE, TEXT, WORDS, Evidence, reported
-from .base import KINDS, Batch, Filters, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
+from .base import FIRST_DATE, KINDS, NO_DATE, Batch, Filters, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
 
 FILENAME = "index.sqlite3"
 SCHEMA_VERSION = 2
@@ -52,7 +53,7 @@ FTS_TABLES = {TEXT: "fts_text", WORDS: "fts_words", HEAD: "fts_head"}  # one per
 ORDER = {
     "relevance": "score DESC, kept.date DESC, kept.kind ASC, kept.pk DESC",
     "newest": "kept.date DESC, score DESC, kept.kind ASC, kept.pk DESC",
-    "oldest": "kept.date ASC, score DESC, kept.kind ASC, kept.pk DESC",
+    "oldest": f"kept.date = '{NO_DATE.isoformat()}', kept.date ASC, score DESC, kept.kind ASC, kept.pk DESC",
 }
 # Errors that say "try later" (another writer) and errors that say "this index is broken".
 BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
@@ -96,10 +97,13 @@ def evidence_expression(evidence: Evidence) -> str:
 
 
 def text_evidence_in_match(query: ParsedQuery) -> bool:
-    """The match expression's own ``bm25(text)`` is the text evidence when every positive
-    literal occurs in it once: bm25 sums over the expression's phrases, and the excluded ones
-    occur in no hit."""
-    return len(query.atoms) == len(query.distinct_atoms)
+    """Whether the match expression's own ``bm25()`` is the text evidence. FTS5 sums over the
+    expression's phrases, but counts a phrase's occurrences only where its own branch matched:
+    in ``("a" AND "b") OR "c"`` a row with a and c gets nothing for a. So: every positive literal
+    once, and every alternative (OR) a single literal — then a literal occurs in a hit exactly
+    when its branch matched. The excluded literals occur in no hit."""
+    single_alternatives = all(len(c.atoms) == 1 for group in query.groups if len(group) > 1 for c in group)
+    return single_alternatives and len(query.atoms) == len(query.distinct_atoms)
 
 
 def filter_sql(filters: Filters) -> tuple[str, list]:
@@ -114,14 +118,13 @@ def filter_sql(filters: Filters) -> tuple[str, list]:
     if filters.person_id:
         parts.append("items.id IN (SELECT item FROM item_people WHERE person = ?)")
         params.append(filters.person_id)
-    if filters.start:
-        parts.append("items.date >= ?")
-        params.append(filters.start.isoformat())
-    if filters.end:
-        parts.append("items.date <= ?")
-        params.append(filters.end.isoformat())
+    if filters.start or filters.end:  # a date range never matches an undated item
+        parts.append("items.date BETWEEN ? AND ?")
+        params += [(filters.start or FIRST_DATE).isoformat(), (filters.end or datetime.date.max).isoformat()]
     return " AND ".join(parts) or "1", params
 
+
+MAX_EVIDENCE = 5  # scoring.plan() gives at most five pieces: one working table each
 
 # Working tables of one search, private to the reading connection (TEMP), keyed by items.id so
 # that every join is a primary-key lookup whatever the planner estimates. (As CTEs, SQLite 3.40
@@ -132,7 +135,8 @@ CREATE TEMP TABLE IF NOT EXISTS kept (
     id INTEGER PRIMARY KEY, kind TEXT, pk INTEGER, parent INTEGER, section INTEGER, month TEXT, date TEXT,
     s REAL, folded INTEGER NOT NULL DEFAULT 0);
 CREATE TEMP TABLE IF NOT EXISTS kept_articles (pk INTEGER PRIMARY KEY);
-""" + "".join(f"CREATE TEMP TABLE IF NOT EXISTS evidence{n} (id INTEGER PRIMARY KEY, s REAL);\n" for n in range(8))
+""" + "".join(f"CREATE TEMP TABLE IF NOT EXISTS evidence{n} (id INTEGER PRIMARY KEY, s REAL);\n"
+             for n in range(MAX_EVIDENCE))
 
 
 class CompiledSearch:
@@ -141,6 +145,7 @@ class CompiledSearch:
     then read the facet counts, the page and the photos folded under the page's articles."""
 
     def __init__(self, request: SearchRequest):
+        assert len(request.evidence) <= MAX_EVIDENCE, "scoring.plan() gives more evidence than there are tables"
         self.request = request
         self.match = match_expression(request.query)
         self.scored_match = bool(self.match) and text_evidence_in_match(request.query)
@@ -284,11 +289,13 @@ class SqliteFtsEngine(SearchEngine):
             try:
                 yield db
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # SQLite rolls back by itself after some errors (a full disk)
+                    db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
 
     def close(self) -> None:
+        """Close this thread's reading connection (each thread holds its own)."""
         held = getattr(self._local, "reader", None)
         if held:
             held[1].close()
@@ -300,8 +307,8 @@ class SqliteFtsEngine(SearchEngine):
         compiled = CompiledSearch(request)
         with self._errors():
             db = self._reader()
-            db.execute("BEGIN")  # every statement sees the same committed state
             try:
+                db.execute("BEGIN")  # every statement sees the same committed state
                 for statement in compiled.filling():
                     db.execute(*statement)
                 shown = db.execute(*compiled.counts()).fetchall()
@@ -309,8 +316,10 @@ class SqliteFtsEngine(SearchEngine):
                 rows = db.execute(*compiled.page()).fetchall() if total else []
                 articles = [pk for kind, pk, _ in rows if kind == "article"]
                 folded = db.execute(*compiled.folded_photos(articles)).fetchall() if articles else []
-            finally:
                 db.execute("COMMIT")
+            except BaseException:
+                self.close()  # a connection left mid-transaction would fail every later search
+                raise
         photos: dict[int, list[int]] = {}
         for parent, pk in sorted(folded):
             photos.setdefault(parent, []).append(pk)
@@ -360,7 +369,10 @@ class SqliteFtsEngine(SearchEngine):
                 for table in TABLES:
                     db.execute(f"DROP TABLE IF EXISTS {table}")
                 _create_tables(db)
-        except IndexFailure:
+        except IndexFailure as failure:
+            code = getattr(failure.__cause__, "sqlite_errorcode", 0) & 0xFF
+            if code not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+                raise  # a full disk or a permission: replacing the file would not help
             self.close()
             for path in (self.path, *self.path.parent.glob(f"{FILENAME}-*")):
                 path.unlink(missing_ok=True)

@@ -16,10 +16,13 @@ each set of segments' columns and statistics is computed once.
 from __future__ import annotations
 
 import datetime
+import contextlib
 import heapq
 import os
+import struct
 import threading
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +37,17 @@ from whoosh.writing import CLEAR
 from ..analyzers import bigrams, field_tokens, ngrams, words
 from ..query import Clause
 from ..scoring import HEAD, TEXT as TEXT_FIELD, WORDS, bm25, idf, quantized, reported
-from .base import KINDS, Batch, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
+from .base import FIRST_DATE, KINDS, NO_DATE, Batch, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
 
-INDEX_NAME = "MAIN"
+# The index's name carries its layout's version: change the number whenever fields or tokens
+# change, and an index written by another version is refused (IndexFailure: run rebuild_index)
+# instead of being read wrongly.
+INDEX_NAME = "ARCHIVE_2"
+# What reading a damaged segment makes Whoosh raise (not this code's own mistakes).
+READ_ERRORS = (OSError, EOFError, struct.error, zlib.error)
 WRITER_MEMORY_MB = 256
 PARALLEL_MIN_DOCS = 200  # a batch this large is written by one process per core
+UNDATED = NO_DATE.toordinal()
 LENGTH_COLUMNS = {TEXT_FIELD: "text_len", WORDS: "words_len", HEAD: "head_len"}
 
 
@@ -178,6 +187,15 @@ def _phrase_occurrences(grams: list[str], lead: str, matchers: dict) -> list[tup
     return found
 
 
+def _other_files(storage) -> list[str]:
+    """Files of another version's index in the folder (this engine's own folder)."""
+    return [name for name in storage.list() if not name.startswith((f"{INDEX_NAME}_", f"_{INDEX_NAME}_"))]
+
+
+def _other_indexes(storage) -> list[str]:
+    return [name for name in _other_files(storage) if name.endswith(".toc")]
+
+
 # --- the engine ------------------------------------------------------------------------------
 
 class WhooshEngine(SearchEngine):
@@ -206,9 +224,13 @@ class WhooshEngine(SearchEngine):
             storage = self._storage()
             try:
                 if not storage.index_exists(INDEX_NAME):
+                    if _other_indexes(storage):
+                        raise IndexFailure(f"检索索引 {self.path} 由其他版本写成:请运行 python manage.py rebuild_index 重建。")
                     storage.create_index(self.schema, INDEX_NAME)
                 index = storage.open_index(INDEX_NAME)
-            except Exception as error:  # whatever a broken file makes Whoosh raise
+            except IndexFailure:
+                raise
+            except Exception as error:  # unpickling a broken table of contents can raise anything
                 raise self._failure(error) from error
             if _layout(index.schema) != _layout(self.schema):
                 raise IndexFailure(f"检索索引 {self.path} 由其他版本写成,字段不同:"
@@ -229,7 +251,7 @@ class WhooshEngine(SearchEngine):
                 current = index.searcher()
             else:
                 current = current.refresh()  # reuses unchanged segments, closes the rest
-        except Exception as error:
+        except Exception as error:  # Whoosh alone runs here: a broken table of contents or segment
             raise self._failure(error) from error
         self._local.searcher = current
         return current
@@ -252,6 +274,7 @@ class WhooshEngine(SearchEngine):
         return held[1]
 
     def close(self) -> None:
+        """Let go of this thread's searcher and of the open index."""
         searcher = getattr(self._local, "searcher", None)
         if searcher is not None:
             searcher.close()
@@ -261,6 +284,12 @@ class WhooshEngine(SearchEngine):
     # --- reading -----------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> RawResults:
+        try:
+            return self._search(request)
+        except READ_ERRORS as error:
+            raise self._failure(error) from error
+
+    def _search(self, request: SearchRequest) -> RawResults:
         searcher = self._searcher()
         reader = searcher.reader()
         snap = self._snapshot(reader)
@@ -275,7 +304,7 @@ class WhooshEngine(SearchEngine):
         keys = {
             "relevance": lambda d: (-scores[d], -date[d], kind[d], -pk[d]),
             "newest": lambda d: (-date[d], -scores[d], kind[d], -pk[d]),
-            "oldest": lambda d: (date[d], -scores[d], kind[d], -pk[d]),
+            "oldest": lambda d: (date[d] == UNDATED, date[d], -scores[d], kind[d], -pk[d]),
         }
         ranked = heapq.nsmallest(request.offset + request.per_page, shown, key=keys[request.sort])[request.offset:]
         on_page = {pk[d] for d in ranked if kind[d] == "article"}
@@ -317,8 +346,8 @@ class WhooshEngine(SearchEngine):
             docs = {d for d in docs if columns["kind"][d] == filters.kind}
         if filters.person_id:
             docs &= set(Occurrences(reader)("people", str(filters.person_id)))
-        if filters.start or filters.end:
-            first = (filters.start or datetime.date.min).toordinal()
+        if filters.start or filters.end:  # a date range never matches an undated item
+            first = (filters.start or FIRST_DATE).toordinal()
             last = (filters.end or datetime.date.max).toordinal()
             docs = {d for d in docs if first <= columns["date"][d] <= last}
         return docs
@@ -364,7 +393,7 @@ class WhooshEngine(SearchEngine):
             return index.writer(**options)
         except LockError as error:
             raise IndexUnavailable(f"检索索引 {self.path} 正被另一进程写入") from error
-        except Exception as error:  # the table of contents could not be read
+        except READ_ERRORS as error:  # the table of contents could not be read
             raise self._failure(error) from error
 
     def write(self, read, *, timeout: float, size: int = 0) -> None:
@@ -383,22 +412,23 @@ class WhooshEngine(SearchEngine):
         except BaseException:
             writer.cancel()
             raise
+        self._commit(writer)
+
+    def _commit(self, writer, **options) -> None:
         try:
-            writer.commit()
+            writer.commit(**options)
         except OSError as error:
+            with contextlib.suppress(Exception):  # let go of the lock and the half-written files
+                writer.cancel()
             raise self._failure(error) from error
 
     def clear(self, *, timeout: float) -> None:
         try:
             self._open()
-        except IndexFailure:  # another version's index: made afresh in this version's layout
+        except IndexFailure:  # another version's, or a broken table of contents: made afresh
             self._recreate(timeout)
             return
-        writer = self._writer(timeout)
-        try:
-            writer.commit(mergetype=CLEAR)
-        except OSError as error:
-            raise self._failure(error) from error
+        self._commit(self._writer(timeout), mergetype=CLEAR)
 
     def _recreate(self, timeout: float) -> None:
         storage = self._storage()
@@ -410,6 +440,10 @@ class WhooshEngine(SearchEngine):
             time.sleep(0.05)
         try:
             storage.create_index(self.schema, INDEX_NAME)
+            for name in _other_files(storage):
+                storage.delete_file(name)
+        except OSError as error:
+            raise self._failure(error) from error
         finally:
             lock.release()
         self.close()

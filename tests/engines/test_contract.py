@@ -18,9 +18,9 @@ import rjieba
 
 from archive.models import Article, Person, PhotoCaption, Section
 from search.documents import batch, merged
-from search.engines import ON_MACHINE, Batch, Filters, IndexDocument, SearchRequest, build
+from search.engines import ON_MACHINE, Batch, Filters, IndexDocument, SearchRequest
 from search.query import parse_query
-from tests.helpers import ingest, recombined_pages
+from tests.helpers import fresh_engine, ingest, recombined_pages
 from tests.judged import JUDGED
 from tests.seeds import SEEDS_DIR
 
@@ -48,8 +48,7 @@ def engines(django_db_setup, django_db_blocker, tmp_path_factory):
         for name in ENGINES:
             location = ELASTICSEARCH_URL if name == "elasticsearch" else tmp_path_factory.mktemp(name)
             options = {"INDEX_NAME": f"archive-contract-{os.getpid()}"} if name == "elasticsearch" else {}
-            engine = build({"ENGINE": name, "LOCATION": str(location), **options})
-            engine.clear(timeout=10)
+            engine = fresh_engine(name, location, **options)
             engine.write(everything, timeout=10, size=Article.objects.count() + PhotoCaption.objects.count())
             built[name] = engine
         yield built
@@ -80,6 +79,8 @@ def generated_queries(texts: list[str], count: int, seed: int = 10) -> list[str]
         lambda: '"' + substring(4, 8).replace('"', "") + '"',
         lambda: opencc.OpenCC("s2t").convert(rng.choice(vocabulary) + rng.choice(vocabulary)),
         lambda: substring(6, 12),  # cut by jieba into several literals: whole-query evidence
+        lambda: f"{substring(6, 12)} OR {rng.choice(vocabulary)}",  # an alternative of several literals
+        lambda: f"{rng.choice(vocabulary)} OR {substring(5, 9)} {rng.choice(vocabulary)}",
     ]
     found: list[str] = []
     while len(found) < count:
@@ -152,8 +153,7 @@ def engine(request, tmp_path):
     name = request.param
     location = ELASTICSEARCH_URL if name == "elasticsearch" else tmp_path / name
     options = {"INDEX_NAME": f"archive-rules-{os.getpid()}"} if name == "elasticsearch" else {}
-    engine = build({"ENGINE": name, "LOCATION": str(location), **options})
-    engine.clear(timeout=10)
+    engine = fresh_engine(name, location, **options)
     yield engine
     engine.close()
 
@@ -211,6 +211,12 @@ class TestRules:
         assert engine.indexed_ids() == {"archive.article": {"1"}} and engine.count() == 1
         engine.clear(timeout=5)
         assert engine.count() == 0 and hits(engine, "稿件") == []
+
+    def test_a_date_range_never_matches_an_undated_item_and_undated_items_come_last(self, engine):
+        written(engine, doc("article", 1, "招商引资", date=D1), doc("article", 2, "招商引资", date=None))
+        assert hits(engine, "招商", filters=Filters(end=D2)) == [("article", 1)]
+        assert hits(engine, "招商", filters=Filters(start=datetime.date(1900, 1, 1))) == [("article", 1)]
+        assert hits(engine, "招商", sort="oldest") == hits(engine, "招商", sort="newest") == [("article", 1), ("article", 2)]
 
     def test_filters_by_section_person_kind_and_date(self, engine):
         written(engine, doc("article", 1, "招商引资", section_id=4, people=(9,), date=D1),

@@ -6,6 +6,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from whoosh.fields import TEXT, Schema
@@ -13,7 +14,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from search.engines import ON_MACHINE, Batch, IndexDocument, IndexFailure, IndexUnavailable, SearchRequest, build
 from search.query import parse_query
-from tests.helpers import break_index_files, write_lock_held
+from tests.helpers import break_index_files, fresh_engine, write_lock_held
 
 DOCUMENTS = [IndexDocument("article", pk, f"第{pk}篇稿件:昌吉州招商引资。", head=f"第{pk}篇") for pk in range(1, 6)]
 MORE = [IndexDocument("article", pk, f"新稿件{pk}:" + "葡萄酒节直播大赛。" * 50) for pk in range(100, 160)]
@@ -26,8 +27,7 @@ def config(request, tmp_path):
 
 @pytest.fixture
 def engine(config):
-    engine = build(config)
-    engine.clear(timeout=5)
+    engine = fresh_engine(config["ENGINE"], config["LOCATION"])
     engine.write(lambda: Batch(DOCUMENTS), timeout=5)
     yield engine
     engine.close()
@@ -91,11 +91,27 @@ def test_a_broken_index_file_is_reported_naming_it_and_a_rebuild_mends_it(engine
     assert sorted(found(broken)) == [1, 2, 3, 4, 5]
 
 
+def test_a_broken_whoosh_segment_is_reported_naming_the_index(tmp_path):
+    config = {"ENGINE": "whoosh", "LOCATION": str(tmp_path)}
+    engine = fresh_engine("whoosh", tmp_path)
+    engine.write(lambda: Batch(DOCUMENTS), timeout=5)
+    engine.close()
+    segments = [p for p in tmp_path.iterdir() if p.suffix not in (".toc", "") and "WRITELOCK" not in p.name]
+    assert segments
+    for path in segments:
+        path.write_bytes(b"\xff\x00 not a segment " * 50)
+    broken = build(config)
+    with pytest.raises(IndexFailure, match=str(tmp_path)):
+        broken.search(SearchRequest(parse_query("招商")))
+
+
 def make_older_version(config) -> None:
     if config["ENGINE"] == "sqlite":
         with sqlite3.connect(f"{config['LOCATION']}/index.sqlite3") as db:
             db.execute("PRAGMA user_version = 1")
     else:
+        for path in Path(config["LOCATION"]).iterdir():  # what an earlier version left: another index
+            path.unlink()
         FileStorage(config["LOCATION"]).create_index(Schema(text=TEXT, ngrams=TEXT), "MAIN")
 
 

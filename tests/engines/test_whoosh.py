@@ -3,9 +3,10 @@ kept per thread until a commit."""
 
 import pytest
 
-from search.engines import Batch, IndexDocument, SearchRequest, build
+from search.engines import Batch, IndexDocument, SearchRequest
 from search.engines import whoosh as whoosh_engine
 from search.query import parse_query
+from tests.helpers import fresh_engine
 
 
 def documents(version: str, count: int) -> list[IndexDocument]:
@@ -14,7 +15,7 @@ def documents(version: str, count: int) -> list[IndexDocument]:
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = build({"ENGINE": "whoosh", "LOCATION": str(tmp_path)})
+    engine = fresh_engine("whoosh", tmp_path)
     yield engine
     engine.close()
 

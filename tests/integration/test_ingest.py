@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from archive.models import Article, Page, Person, PhotoCaption, Role, Section
 from archive.signals import items_changed
+from tests.helpers import ingest
 from tests.seeds import EXPECTED, SEED_FILES, SEEDS_DIR
 
 pytestmark = pytest.mark.django_db
@@ -15,12 +16,6 @@ pytestmark = pytest.mark.django_db
 TOTAL_ARTICLES = sum(1 for items in EXPECTED.values() for i in items if i[0] != "photo")
 STANDALONE_PHOTOS = sum(1 for items in EXPECTED.values() for i in items if i[0] == "photo")
 ARTICLE_PHOTOS = sum(i[9] for items in EXPECTED.values() for i in items if i[0] != "photo")
-
-
-def ingest(*args) -> str:
-    out = io.StringIO()
-    call_command("ingest", *map(str, args), stdout=out)
-    return out.getvalue()
 
 
 def counts():

@@ -42,7 +42,8 @@ class TestQuery:
         assert [[c.atoms for c in group] for group in query.groups] == [
             [["招商引资"]], [["州县联动领导包联"]], [["消防"], ["献血"]]]
         assert [c.atoms for c in query.excluded] == [["亚欧"]]
-        assert query.whole == "招商引资州县联动领导包联消防献血"
+        assert query.whole == ""  # alternatives are never one printed phrase
+        assert parse_query("国家 安全").whole == "国家安全"
 
     def test_nothing_typed_is_syntax_to_an_engine(self):
         for text in ["title:招商", "[a TO b]", "招商*", 'NEAR(a b)', "{units}:x"]:
