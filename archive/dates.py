@@ -31,11 +31,20 @@ class DateIndexView(DateContextMixin, TemplateView):
         return super().get_context_data(years=[(y, totals[y]) for y in years], **kwargs)
 
 
+def checked_date(year: int, month: int = 1, day: int = 1) -> datetime.date:
+    """The date a URL names, or 404: the URL converter accepts any run of digits, and a date
+    outside 1–9999 (or a 13th month, a 32nd day) must be "not found", never an error."""
+    try:
+        return datetime.date(year, month, day)
+    except (ValueError, OverflowError):
+        raise Http404("没有这个日期") from None
+
+
 class YearView(DateContextMixin, TemplateView):
     template_name = "archive/date_year.html"
 
     def get_context_data(self, **kwargs):
-        year = self.kwargs["year"]
+        year = checked_date(self.kwargs["year"]).year
         months = months_with_items(item_counts(), year)
         if not months:
             raise Http404(f"{year} 年没有稿件")
@@ -46,14 +55,13 @@ class MonthView(DateContextMixin, TemplateView):
     template_name = "archive/date_month.html"
 
     def get_context_data(self, **kwargs):
-        year, month = self.kwargs["year"], self.kwargs["month"]
-        if not 1 <= month <= 12:
-            raise Http404("没有这个月份")
+        first = checked_date(self.kwargs["year"], self.kwargs["month"])
+        year, month = first.year, first.month
         counts = item_counts()
-        calendar = month_calendar(year, month, counts)
-        if not calendar.total:
-            raise Http404(f"{year} 年 {month} 月没有稿件")
         months = sorted({(d.year, d.month) for d in counts})
+        if (year, month) not in months:  # before the calendar: 9999-12's would run past year 9999
+            raise Http404(f"{year} 年 {month} 月没有稿件")
+        calendar = month_calendar(year, month, counts)
         here = months.index((year, month))
         return super().get_context_data(
             calendar=calendar,
@@ -67,10 +75,7 @@ class DayView(DateContextMixin, TemplateView):
     template_name = "archive/date_day.html"
 
     def get_context_data(self, **kwargs):
-        try:
-            day = datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
-        except ValueError:
-            raise Http404("没有这一天") from None
+        day = checked_date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
         articles = list(Article.objects.for_display().on_day(day).order_by("page__source", "position"))
         photos = list(PhotoCaption.objects.for_display().standalone().on_day(day).order_by("page__source", "position"))
         if not articles and not photos:

@@ -1,6 +1,7 @@
 """Atom feeds: the newest articles, and the newest of one section."""
 
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -11,6 +12,15 @@ from django.utils.feedgenerator import Atom1Feed
 from .models import Article, Role, Section
 
 FEED_ITEMS = 30
+# Characters XML 1.0 forbids (C0 controls but tab and newlines, surrogates, U+FFFE/U+FFFF): a page
+# may carry them (a form feed from a scanner), and one in a feed item made the whole feed fail.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as an XML document may carry it: each forbidden character becomes a space, the
+    rest verbatim (the page's own text view keeps the original)."""
+    return XML_FORBIDDEN.sub(" ", text)
 
 
 class LatestArticlesFeed(Feed):
@@ -28,12 +38,12 @@ class LatestArticlesFeed(Feed):
         return self.articles()[:FEED_ITEMS]
 
     def item_title(self, item):
-        return item.title or item.kicker or "(无标题)"
+        return xml_text(item.title or item.kicker or "(无标题)")
 
     def item_description(self, item):
         # Plain text; the feed generator escapes it.
         paragraphs = item.paragraphs()
-        return paragraphs[0] if paragraphs else ""
+        return xml_text(paragraphs[0]) if paragraphs else ""
 
     def item_pubdate(self, item):
         when = item.when or item.page.date
@@ -45,10 +55,10 @@ class LatestArticlesFeed(Feed):
         return item.edited_at or item.page.updated_at
 
     def item_author_name(self, item):
-        return "、".join(item.names(Role.REPORTER) + item.names(Role.CORRESPONDENT)) or None
+        return xml_text("、".join(item.names(Role.REPORTER) + item.names(Role.CORRESPONDENT))) or None
 
     def item_categories(self, item):
-        return [item.section.name] if item.section else []
+        return [xml_text(item.section.name)] if item.section else []
 
 
 class SectionFeed(LatestArticlesFeed):
@@ -56,10 +66,10 @@ class SectionFeed(LatestArticlesFeed):
         return get_object_or_404(Section, pk=pk)
 
     def title(self, section):
-        return f"昌吉报纸档案 · {section.name}"
+        return xml_text(f"昌吉报纸档案 · {section.name}")
 
     def subtitle(self, section):
-        return f"栏目“{section.name}”的最新稿件"
+        return xml_text(f"栏目“{section.name}”的最新稿件")
 
     def link(self, section):
         return section.get_absolute_url()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from . import body
@@ -104,6 +105,9 @@ def ingest_paths(
 
 def ingest_file(path: Path, source: str, *, year=None, force=False, dry_run=False) -> FileReport:
     try:
+        too_large = _too_large(path)
+        if too_large:
+            return FileReport(source, FAILED, error=too_large, dry_run=dry_run)
         data = path.read_bytes()
     except OSError as error:
         return FileReport(source, FAILED, error=f"{path}: 无法读取({error.strerror or error})", dry_run=dry_run)
@@ -124,6 +128,18 @@ def ingest_file(path: Path, source: str, *, year=None, force=False, dry_run=Fals
         return store_page(source, digest, text, parsed, force=force)
     except DatabaseError as error:
         return FileReport(source, FAILED, error=f"{path}: 数据库错误({error}),此文件未写入")
+
+
+def _too_large(path: Path) -> str:
+    """Why a file is refused unread, or "". A newspaper page is tens of kilobytes; a file far
+    larger is a scan gone wrong or not a page, and would hold the database (one transaction)
+    and every view of it for as long as it takes."""
+    limit_kb = settings.ARCHIVE_MAX_PAGE_KB
+    size = path.stat().st_size
+    if size <= limit_kb * 1024:
+        return ""
+    return (f"{path}: {size / 1024:,.0f} KB,超过单个版面的上限 {limit_kb} KB(设置 ARCHIVE_MAX_PAGE_KB);"
+            "未读取,未导入")
 
 
 def _unchanged(page: Page, digest: str, year: int | None) -> bool:

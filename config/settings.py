@@ -4,6 +4,8 @@ ARCHIVE_DATA_DIR       folder for the SQLite file, the Whoosh index and collecte
 ARCHIVE_SEARCH_ENGINE  "whoosh" (default), "sqlite" (SQLite FTS5: much faster to build and search)
                        or "elasticsearch" (with ELASTICSEARCH_URL)
 ARCHIVE_INDEX_DIR      the search index folder, if not in the data folder
+ARCHIVE_SEARCH_BUDGET_MS  how long one search may run (1000); a longer one is stopped and refused
+ARCHIVE_MAX_PAGE_KB    the largest page file ingest accepts (512); larger files are refused, unread
 DJANGO_DEBUG           "1" (default) for development; "0" in production
 DJANGO_SECRET_KEY      required when DJANGO_DEBUG=0
 DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
@@ -15,8 +17,11 @@ ELASTICSEARCH_URL      e.g. http://es-host:9200, the cluster ARCHIVE_SEARCH_ENGI
 ARCHIVE_ES_INDEX       the Elasticsearch index name (default: archive)
 ARCHIVE_LIVE_INDEX     "0" for bulk loads: ingest does not update the index (run rebuild_index after)
 DJANGO_LOG_LEVEL       INFO by default; logs go to standard output
+DJANGO_LOGIN_FAILURE_LIMIT, DJANGO_LOGIN_COOLOFF_MINUTES  wrong passwords before a lockout (5), its length (30)
+DJANGO_PROXY_COUNT     proxies in front that add X-Forwarded-For (1 with DJANGO_HTTPS, else 0)
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -67,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_bootstrap5",
     "csp",
+    "axes",
     "haystack",
     "archive",
     "search",
@@ -83,7 +89,23 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# Password guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is locked out for AXES_COOLOFF_TIME; lockouts and attempts are
+# listed in the admin (访问尝试 / 访问失败) and logged. README, "Logins".
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # its start-up banner on every command's output; attempts are still logged
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address: behind the HTTPS proxy, the last address it adds to X-Forwarded-For;
+# otherwise only the connection's own, so that a forged header cannot dodge the lockout.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1" if env_flag("DJANGO_HTTPS", False) else "0"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 
 # Only the app's own scripts and styles; no inline script anywhere (page text is data).
 CONTENT_SECURITY_POLICY = {
@@ -185,6 +207,10 @@ if ARCHIVE_SEARCH["ENGINE"] == "elasticsearch":
 else:
     _index_folder = {"whoosh": "whoosh_index", "sqlite": "fts5_index"}.get(ARCHIVE_SEARCH["ENGINE"], "index")
     ARCHIVE_SEARCH["LOCATION"] = os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / _index_folder))
+# The largest page file ingest reads (a printed page is tens of KB): larger ones are refused.
+ARCHIVE_MAX_PAGE_KB = int(os.environ.get("ARCHIVE_MAX_PAGE_KB", "512"))
+# How long one search may run before it is stopped with "检索过于复杂" (README, "Limits").
+ARCHIVE_SEARCH_BUDGET_MS = int(os.environ.get("ARCHIVE_SEARCH_BUDGET_MS", "1000"))
 # haystack's commands (rebuild_index, update_index) and index classes drive that engine.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "search.haystack_backend.ArchiveSearchEngine"}}
 

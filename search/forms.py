@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from archive.models import Person, Section
 
-from .query import parse_query
+from .query import QueryTooComplex, parse_query
 from .results import SearchResults, search
 from .engines import Filters
 
@@ -43,6 +43,15 @@ class SearchForm(forms.Form):
                               error_messages={"invalid": "页码必须是正整数。", "min_value": "页码必须是正整数。",
                                               "max_value": f"页码不能超过 {MAX_PAGE}。"})
 
+    def clean_q(self):
+        """Parsed here, once: a query over a limit (``search/query.py``) is a message, not a search."""
+        text = self.cleaned_data.get("q") or ""
+        try:
+            self.parsed = parse_query(text)
+        except QueryTooComplex as error:
+            raise ValidationError(str(error)) from None
+        return text
+
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
@@ -52,12 +61,11 @@ class SearchForm(forms.Form):
     def has_filters(self) -> bool:
         return any(self.cleaned_data.get(name) for name in ("section", "type", "person", "start", "end"))
 
-    def parsed_query(self):
-        return parse_query(self.cleaned_data.get("q") or "")
-
     def search(self) -> SearchResults | None:
-        """None when there is nothing to look for (an empty or punctuation-only query)."""
-        parsed = self.parsed_query()
+        """None when there is nothing to look for (an empty or punctuation-only query). The
+        engine may raise ``SearchTooExpensive`` (over the time budget), ``IndexUnavailable`` or
+        ``IndexFailure``."""
+        parsed = self.parsed
         if parsed.is_empty and not self.has_filters():
             return None
         data = self.cleaned_data

@@ -15,6 +15,7 @@ from .analyzers import units
 
 SNIPPET_CHARS = 140
 SNIPPET_LEAD = 30
+SNIPPET_MARGIN = 60  # matches are looked for this far beyond the snippet, to mark those it cuts
 
 
 def match_ranges(text: str, atoms: list[str]) -> list[tuple[int, int]]:
@@ -53,10 +54,16 @@ def highlight(text: str, atoms: list[str]) -> SafeString:
 
 
 def snippet(text: str, atoms: list[str], length: int = SNIPPET_CHARS) -> SafeString:
-    """About ``length`` characters around the first match, marked; the opening when none."""
+    """About ``length`` characters around the first match, marked; the opening when none.
+    Matches are looked for in that stretch only: a text of OCR garbage may hold a literal tens
+    of thousands of times."""
     text = " ".join(text.split())
-    ranges = match_ranges(text, atoms)
-    start = max(0, ranges[0][0] - SNIPPET_LEAD) if ranges else 0
+    unit_text, offsets = units(text)
+    firsts = [found for found in (unit_text.find(atom) for atom in set(atoms) if atom) if found >= 0]
+    start = max(0, offsets[min(firsts)] - SNIPPET_LEAD) if firsts else 0
     end = min(len(text), start + length)
+    window_start = max(0, start - SNIPPET_MARGIN)
+    window = text[window_start:end + SNIPPET_MARGIN]
+    ranges = [(a + window_start, b + window_start) for a, b in match_ranges(window, atoms)]
     html = _render(text, ranges, start, end)
     return mark_safe(("…" if start else "") + html + ("…" if end < len(text) else ""))

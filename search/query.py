@@ -21,6 +21,17 @@ from .analyzers import normalize, units
 
 QUOTE_PAIRS = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "“"}
 
+# What makes a query expensive, bounded before any engine runs it (README, "Limits"). A reader's
+# query is a few words; these allow far more and refuse what only a robot or OCR garbage sends.
+MAX_LITERALS = 24  # literals in the whole query, excluded ones too
+MAX_ALTERNATIVES = 12  # clauses joined by OR, in all
+MAX_PHRASES = 8  # quoted phrases
+MAX_RUN = 8  # the same unit repeated in a row inside one literal ("aaaaaaaaa", "哈哈哈哈哈哈哈哈哈")
+
+
+class QueryTooComplex(ValueError):
+    """A query over one of the limits; the message names the limit, for the reader."""
+
 
 @dataclass
 class Clause:
@@ -98,9 +109,14 @@ def _atoms(text: str, quoted: bool) -> list[str]:
 
 
 def parse_query(text: str) -> ParsedQuery:
+    """The query's tree; ``QueryTooComplex`` when it is over a limit."""
+    tokens = _raw_tokens(text)
+    phrases = sum(quoted for _, quoted, _ in tokens)
+    if phrases > MAX_PHRASES:
+        raise QueryTooComplex(f"检索过于复杂,请缩短检索词:引号短语最多 {MAX_PHRASES} 个(这里有 {phrases} 个)。")
     parsed = ParsedQuery()
     join_next = after_positive = False
-    for raw, quoted, negated in _raw_tokens(text):
+    for raw, quoted, negated in tokens:
         if raw == "OR" and not quoted and not negated:
             join_next = after_positive  # "a OR b"; a lone or leading OR means nothing
             continue
@@ -117,4 +133,27 @@ def parse_query(text: str) -> ParsedQuery:
         join_next, after_positive = False, not negated
     if all(len(group) == 1 for group in parsed.groups):  # "a OR b" printed as one makes no sense
         parsed.whole = "".join(parsed.atoms)
+    _check_limits(parsed)
     return parsed
+
+
+def _check_limits(parsed: ParsedQuery) -> None:
+    literals = parsed.atoms + [a for clause in parsed.excluded for a in clause.atoms]
+    alternatives = sum(len(group) for group in parsed.groups if len(group) > 1)
+    if len(literals) > MAX_LITERALS:
+        raise QueryTooComplex(f"检索过于复杂,请缩短检索词:最多 {MAX_LITERALS} 个词(这里有 {len(literals)} 个)。")
+    if alternatives > MAX_ALTERNATIVES:
+        raise QueryTooComplex(f"检索过于复杂,请缩短检索词:OR 连接的词最多 {MAX_ALTERNATIVES} 个(这里有 {alternatives} 个)。")
+    for literal in literals:
+        run = _longest_run(literal)
+        if run > MAX_RUN:
+            raise QueryTooComplex(f"检索过于复杂,请缩短检索词:同一个字连续最多 {MAX_RUN} 次"
+                                  f"(“{literal[:12]}”里连续 {run} 次)。")
+
+
+def _longest_run(literal: str) -> int:
+    longest = current = 0
+    for i, unit in enumerate(literal):
+        current = current + 1 if i and unit == literal[i - 1] else 1
+        longest = max(longest, current)
+    return longest

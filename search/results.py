@@ -8,6 +8,8 @@ import math
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from archive.models import Article, PhotoCaption, Section
 
 from .engines import Filters, RawHit, SearchRequest, engine
@@ -87,9 +89,11 @@ class SearchResults:
 
 def search(parsed: ParsedQuery, filters: Filters = Filters(), sort: str = "relevance", page: int = 1,
            per_page: int = PER_PAGE) -> SearchResults:
-    """One page of hits. The engine may raise ``IndexUnavailable`` or ``IndexFailure``."""
+    """One page of hits, within ``ARCHIVE_SEARCH_BUDGET_MS``. The engine may raise
+    ``SearchTooExpensive``, ``IndexUnavailable`` or ``IndexFailure``."""
     started = time.perf_counter()
-    raw = engine().search(SearchRequest(parsed, filters, sort, page, per_page))
+    budget = settings.ARCHIVE_SEARCH_BUDGET_MS / 1000
+    raw = engine().search(SearchRequest(parsed, filters, sort, page, per_page, budget=budget))
     hits = _load(raw.hits, parsed)
     ghosts = len(raw.hits) - len(hits)
     return SearchResults(

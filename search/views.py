@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 
 from archive.api import JsonView, json_error
 
-from .engines import IndexFailure, IndexUnavailable
+from .engines import IndexFailure, IndexUnavailable, SearchTooExpensive
 from .forms import SearchForm
 
 log = logging.getLogger(__name__)
@@ -18,6 +18,9 @@ class SearchView(TemplateView):
         form = SearchForm(request.GET or None)
         try:
             results = form.search() if form.is_bound and form.is_valid() else None
+        except SearchTooExpensive as error:
+            log.warning("search %r stopped: %s", request.GET.get("q", ""), error)
+            return self.render_to_response(self.get_context_data(form=form, too_expensive=str(error)), status=400)
         except (IndexUnavailable, IndexFailure) as error:
             log.error("search %r: %s", request.GET.get("q", ""), error)
             context = self.get_context_data(form=form, unavailable=UNAVAILABLE_MESSAGE)
@@ -45,6 +48,9 @@ class SearchApi(JsonView):
             return json_error(400, "请提供检索词 q")
         try:
             results = form.search()
+        except SearchTooExpensive as error:
+            log.warning("search API %r stopped: %s", request.GET.get("q", ""), error)
+            return json_error(400, str(error))
         except (IndexUnavailable, IndexFailure) as error:
             log.error("search API %r: %s", request.GET.get("q", ""), error)
             return json_error(503, UNAVAILABLE_MESSAGE)

@@ -81,6 +81,8 @@ def break_index_files(config: dict) -> None:
         path.write_bytes(b"\x00garbage, not an index\xff" * 100)
 
 
+
+
 # --- searching ---------------------------------------------------------------------------------
 
 def run(query: str, per_page: int = 1000, **filters):

@@ -1,10 +1,14 @@
 """Load the archive the way a newsroom would serve it, and fail on any error.
 
-    python -m tools.loadtest [--duration 30] [--connections 32]
+    python -m tools.loadtest [--duration 30] [--connections 32] [--hostile-only]
 
-gunicorn (2 workers, production settings) on 127.0.0.1 with the seed pages; wrk on the home,
-article, search and API pages in turn. Prints one line per page; exits 1 if any request failed
-or answered other than 2xx.
+1. gunicorn (2 workers, production settings) on 127.0.0.1 with the seed pages; wrk on the home,
+   article, search and API pages in turn. One line per page; any failed or non-2xx answer fails.
+2. The hostile mix: the seed pages and a page of OCR garbage; half the connections ask for
+   ordinary pages, half for what an attacker sends (queries over the limits or the time budget
+   against the garbage, out-of-range dates, feed paging) at the same time. Any 5xx, any
+   socket error or timeout, or a worker gunicorn had to kill fails; the ordinary requests'
+   latency while it runs is printed.
 """
 
 from __future__ import annotations
@@ -16,8 +20,21 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from .server import gunicorn
-from .wrk import PERCENTILES_LUA, wrk
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
+
+from .server import ROOT, gunicorn
+from .wrk import PERCENTILES_LUA, mix_script, wrk
+
+# A page as OCR garbage leaves it: a line of 60,000 letters, then letters and spaces.
+GARBAGE_PAGE = ("OCR 乱码版面\n\n本报讯 记者刘茜报道:4月17日," + "a" * 60_000 + "\n\n"
+                "第二篇 乱码\n\n本报讯 记者刘茜报道:4月18日," + "a " * 20_000 + "\n")
+HOSTILE_PATHS = [
+    "/search/?q=" + "a" * 200, "/api/search/?q=" + '"a" ' * 50, "/search/?q=" + "a " * 100,
+    "/search/?q=aaaaaaaa aaaaaaaa", "/api/search/?q=aaaaaaaa&sort=newest", '/search/?q="aaaaaaaa" "aaaaaaa"',
+    "/search/?q=" + " OR ".join(["a", "aa"] * 8), "/dates/2023/4/2147483648/", "/dates/9999/12/",
+    "/dates/0/1/", "/dates/2023/99999999999999999999/1/", "/feeds/latest/?page=2", "/search/?q=%00%00&page=999",
+]
 
 
 def page_urls(base: str) -> dict[str, str]:
@@ -47,17 +64,56 @@ def run(duration: int, connections: int) -> list:
     return results
 
 
+def encoded(path: str) -> str:
+    return quote(path, safe="/?&=%")
+
+
+def hostile_run(duration: int, connections: int) -> tuple:
+    """(ordinary, hostile, worker timeouts) from both mixes run at once."""
+    with tempfile.TemporaryDirectory(prefix="archive-hostile-") as folder:
+        garbage = Path(folder) / "garbage.txt"
+        garbage.write_text(GARBAGE_PAGE, encoding="utf-8")
+        scripts = {}
+        log = Path(folder) / "gunicorn.log"
+        with gunicorn(pages=[str(ROOT / "seeds"), str(garbage)], error_log=log) as server:
+            ordinary = [p.removeprefix(server.url) for p in page_urls(server.url).values()]
+            for name, paths in {"ordinary": ordinary, "hostile": HOSTILE_PATHS}.items():
+                scripts[name] = Path(folder) / f"{name}.lua"
+                scripts[name].write_text(mix_script([encoded(p) for p in paths]), encoding="utf-8")
+            with ThreadPoolExecutor(2) as pool:
+                runs = {name: pool.submit(wrk, server.url + "/", connections=max(1, connections // 2),
+                                          duration=duration, lua_path=str(script))
+                        for name, script in scripts.items()}
+                results = {name: run.result() for name, run in runs.items()}
+        timeouts = log.read_text(encoding="utf-8", errors="replace").count("WORKER TIMEOUT")
+    for name, result in results.items():
+        print(f"{name:8} {result.requests:7d} requests  {result.requests_per_second:8.1f} req/s  "
+              f"p50 {result.p50_ms:7.1f} ms  p95 {result.p95_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms  "
+              f"socket errors {result.socket_errors}  5xx {result.server_errors}", flush=True)
+    print(f"worker timeouts {timeouts}")
+    return results["ordinary"], results["hostile"], timeouts
+
+
+def hostile_ok(ordinary, hostile, timeouts: int) -> bool:
+    return (ordinary.ok and hostile.requests > 0 and hostile.socket_errors == 0
+            and hostile.server_errors == 0 and timeouts == 0)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--duration", type=int, default=30, help="seconds per page (default 30)")
     parser.add_argument("--connections", type=int, default=32, help="open connections (default 32)")
+    parser.add_argument("--hostile-only", action="store_true", help="only the hostile mix")
     args = parser.parse_args(argv)
-    results = run(args.duration, args.connections)
+    results = [] if args.hostile_only else run(args.duration, args.connections)
     failed = [name for name, result in results if not result.ok]
+    print("hostile mix: ordinary pages and hostile requests at once")
+    if not hostile_ok(*hostile_run(args.duration, args.connections)):
+        failed.append("hostile mix")
     if failed:
         print(f"FAILED: {', '.join(failed)}")
         return 1
-    print("all pages answered 2xx with no errors")
+    print("all pages answered 2xx with no errors; the hostile mix got no 5xx, no timeout, no killed worker")
     return 0
 
 

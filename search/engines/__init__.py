@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 
 from .base import (
     Batch, Filters, IndexDocument, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest,
+    SearchTooExpensive,
 )
 
 ENGINES = {
@@ -72,4 +73,5 @@ def _settings_changed(setting, **kwargs):
 
 
 __all__ = ["Batch", "ENGINES", "Filters", "IndexDocument", "IndexFailure", "IndexUnavailable", "ON_MACHINE",
-           "RawHit", "RawResults", "SearchEngine", "SearchRequest", "build", "engine", "engine_class", "reset"]
+           "RawHit", "RawResults", "SearchEngine", "SearchRequest", "SearchTooExpensive", "build", "engine",
+           "engine_class", "reset"]

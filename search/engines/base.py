@@ -16,6 +16,7 @@ at once rather than retried.
 from __future__ import annotations
 
 import datetime
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ KINDS = {"article": "archive.article", "photo": "archive.photocaption"}  # kind 
 NO_DATE = datetime.date(1, 1, 1)  # how undated items are stored: last under newest and oldest alike
 FIRST_DATE = NO_DATE + datetime.timedelta(days=1)  # a date range starts here at the earliest
 MAX_PER_PAGE = 1000
+DEFAULT_BUDGET = 1.0  # seconds a search may take (settings.ARCHIVE_SEARCH_BUDGET_MS)
 
 
 class IndexUnavailable(Exception):
@@ -38,6 +40,34 @@ class IndexUnavailable(Exception):
 class IndexFailure(Exception):
     """The index cannot be read or written (full disk, broken or outdated files); its message
     names the index and what to do."""
+
+
+class SearchTooExpensive(Exception):
+    """The search ran out of its time budget (``SearchRequest.budget``) and was stopped, so that
+    one query can never hold a worker; the reader is asked for a shorter query."""
+
+    def __init__(self, budget: float):
+        super().__init__(f"检索过于复杂,请缩短检索词(超过 {budget:g} 秒的检索时限)。")
+        self.budget = budget
+
+
+class Deadline:
+    """When a search's budget runs out. Engines that compute in Python call ``check()`` in
+    their loops; the others hand ``remaining()`` to their library."""
+
+    def __init__(self, budget: float):
+        self.budget = budget
+        self.end = time.monotonic() + budget
+
+    def expired(self) -> bool:
+        return time.monotonic() > self.end
+
+    def remaining(self) -> float:
+        return max(0.0, self.end - time.monotonic())
+
+    def check(self) -> None:
+        if self.expired():
+            raise SearchTooExpensive(self.budget)
 
 
 @dataclass(frozen=True)
@@ -64,6 +94,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    budget: float = DEFAULT_BUDGET  # seconds; then SearchTooExpensive
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -155,7 +186,8 @@ class SearchEngine(ABC):
     @abstractmethod
     def search(self, request: SearchRequest) -> RawResults:
         """Match (``search/query.py``), filter, fold photos into their matching articles, count
-        facets, order (``search/scoring.py``) and cut one page."""
+        facets, order (``search/scoring.py``) and cut one page — within ``request.budget``
+        seconds, else stop and raise ``SearchTooExpensive``."""
 
     @abstractmethod
     def write(self, read: Callable[[], Batch], *, timeout: float, size: int = 0) -> None:

@@ -22,7 +22,7 @@ from elasticsearch.helpers import BulkIndexError, bulk, scan
 from ..analyzers import bigrams, field_tokens, words
 from ..query import Clause, ParsedQuery
 from ..scoring import HEAD, WORDS, Evidence
-from .base import FIRST_DATE, KINDS, NO_DATE, Batch, Filters, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
+from .base import FIRST_DATE, KINDS, NO_DATE, Batch, SearchTooExpensive, Filters, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
 
 BUSY_STATUSES = (429, 503)  # too many requests, cluster not ready: worth retrying later
 TOKENS = {"type": "text", "analyzer": "tokens", "similarity": "BM25"}
@@ -145,11 +145,15 @@ class ElasticsearchEngine(SearchEngine):
         self._setup()
         body = {
             "query": shown(request), "sort": ORDER[request.sort], "track_scores": True, "track_total_hits": True,
+            "timeout": f"{int(request.budget * 1000)}ms",
             "from": request.offset, "size": request.per_page, "_source": ["kind", "pk"],
             "aggs": {"section": {"terms": {"field": "section", "size": 10000}},
                      "month": {"terms": {"field": "month", "size": 10000}}},
         }
-        response = self._call(self.conn.search, index=self.index_name, body=body)
+        response = self._call(self.conn.search, index=self.index_name, body=body,
+                              request_timeout=request.budget + 5)
+        if response.get("timed_out"):
+            raise SearchTooExpensive(request.budget)
         rows = [(h["_source"]["kind"], h["_source"]["pk"], h.get("_score") or 0.0) for h in response["hits"]["hits"]]
         photos = self._folded(request, [pk for kind, pk, _ in rows if kind == "article"])
         buckets = {name: {b["key"]: b["doc_count"] for b in response["aggregations"][name]["buckets"]}

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..analyzers import bigrams, field_tokens, words
 from ..query import Clause, ParsedQuery
 from ..scoring import HEAD, SCORE_SCALE, TEXT, WORDS, Evidence, reported
-from .base import FIRST_DATE, KINDS, NO_DATE, Batch, Filters, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
+from .base import FIRST_DATE, KINDS, NO_DATE, Batch, Deadline, SearchTooExpensive, Filters, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
 
 FILENAME = "index.sqlite3"
 SCHEMA_VERSION = 2
@@ -124,6 +124,7 @@ def filter_sql(filters: Filters) -> tuple[str, list]:
     return " AND ".join(parts) or "1", params
 
 
+PROGRESS_STEPS = 1_000
 MAX_EVIDENCE = 5  # scoring.plan() gives at most five pieces: one working table each
 
 # Working tables of one search, private to the reading connection (TEMP), keyed by items.id so
@@ -305,21 +306,28 @@ class SqliteFtsEngine(SearchEngine):
 
     def search(self, request: SearchRequest) -> RawResults:
         compiled = CompiledSearch(request)
+        deadline = Deadline(request.budget)
         with self._errors():
             db = self._reader()
+            # SQLite asks every PROGRESS_STEPS virtual-machine steps; True interrupts the statement.
+            db.set_progress_handler(deadline.expired, PROGRESS_STEPS)
             try:
                 db.execute("BEGIN")  # every statement sees the same committed state
                 for statement in compiled.filling():
                     db.execute(*statement)
+                    deadline.check()  # FTS5's own matching inside one row never calls the handler
                 shown = db.execute(*compiled.counts()).fetchall()
                 total = sum(n for _, _, n in shown)
                 rows = db.execute(*compiled.page()).fetchall() if total else []
                 articles = [pk for kind, pk, _ in rows if kind == "article"]
                 folded = db.execute(*compiled.folded_photos(articles)).fetchall() if articles else []
                 db.execute("COMMIT")
-            except BaseException:
+            except BaseException as error:
                 self.close()  # a connection left mid-transaction would fail every later search
+                if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_INTERRUPT:
+                    raise SearchTooExpensive(request.budget) from error
                 raise
+            db.set_progress_handler(None, 0)
         photos: dict[int, list[int]] = {}
         for parent, pk in sorted(folded):
             photos.setdefault(parent, []).append(pk)

@@ -37,7 +37,7 @@ from whoosh.writing import CLEAR
 from ..analyzers import bigrams, field_tokens, ngrams, words
 from ..query import Clause
 from ..scoring import HEAD, TEXT as TEXT_FIELD, WORDS, bm25, idf, quantized, reported
-from .base import FIRST_DATE, KINDS, NO_DATE, Batch, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
+from .base import FIRST_DATE, KINDS, NO_DATE, Batch, Deadline, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
 
 # The index's name carries its layout's version: change the number whenever fields or tokens
 # change, and an index written by another version is refused (IndexFailure: run rebuild_index)
@@ -133,10 +133,11 @@ def _segment_key(leaf) -> tuple | None:
 
 class Occurrences:
     """How often each literal occurs in each live document of a field — what matching and the
-    scoring both read — worked out once per search from the postings."""
+    scoring both read — worked out once per search from the postings, within its deadline."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, deadline: Deadline):
         self.leaves = list(reader.leaf_readers())
+        self.deadline = deadline
         self._found: dict[tuple[str, str], dict[int, int]] = {}
 
     def __call__(self, field: str, literal: str) -> dict[int, int]:
@@ -149,8 +150,7 @@ class Occurrences:
             self._found[key] = found
         return self._found[key]
 
-    @staticmethod
-    def _in_leaf(leaf, field: str, literal: str):
+    def _in_leaf(self, leaf, field: str, literal: str):
         grams = bigrams(literal) if field in (TEXT_FIELD, HEAD) and len(literal) > 1 else [literal]
         try:
             matchers = {gram: leaf.postings(field, gram) for gram in dict.fromkeys(grams)}
@@ -159,32 +159,48 @@ class Occurrences:
         if len(grams) == 1:
             return list(matchers[grams[0]].items_as("frequency"))
         lead = min(matchers, key=lambda gram: leaf.doc_frequency(field, gram))
-        return _phrase_occurrences(grams, lead, matchers)
+        return _phrase_occurrences(grams, lead, matchers, self.deadline)
 
 
-def _phrase_occurrences(grams: list[str], lead: str, matchers: dict) -> list[tuple[int, int]]:
+def _phrase_occurrences(grams: list[str], lead: str, matchers: dict, deadline: Deadline) -> list[tuple[int, int]]:
     """(doc, count) of every place where ``grams`` stand at consecutive positions: led by the
-    gram in the fewest documents, the others skipped to the same document."""
+    gram in the fewest documents, the others skipped to the same document. Positions become
+    bit masks, so that a place is where every gram's mask, shifted by its offset in the
+    literal, has a bit: a few big-integer operations per gram, however often the gram occurs
+    (OCR garbage repeats one bigram tens of thousands of times in a document)."""
     offset = grams.index(lead)
     lead_matcher = matchers[lead]
     others = [(gram, matcher) for gram, matcher in matchers.items() if gram != lead]
     found = []
     while lead_matcher.is_active():
         doc = lead_matcher.id()
-        positions = {lead: set(lead_matcher.value_as("positions"))}
+        masks = {lead: _bitmask(lead_matcher.value_as("positions"))}
         for gram, matcher in others:
             if matcher.is_active() and matcher.id() < doc:
                 matcher.skip_to(doc)
             if not matcher.is_active() or matcher.id() != doc:
                 break
-            positions[gram] = set(matcher.value_as("positions"))
+            masks[gram] = _bitmask(matcher.value_as("positions"))
         else:
-            starts = sum(1 for start in (p - offset for p in positions[lead])
-                         if all(start + i in positions[gram] for i, gram in enumerate(grams)))
+            starts = masks[lead] >> offset
+            for i, gram in enumerate(grams):
+                starts &= masks[gram] >> i
+                if not starts:
+                    break
             if starts:
-                found.append((doc, starts))
+                found.append((doc, starts.bit_count()))
+        deadline.check()
         lead_matcher.next()
     return found
+
+
+def _bitmask(positions) -> int:
+    """Positions as the bits of one integer (built byte by byte: OR-ing ``1 << p`` would copy
+    an ever longer integer for every position)."""
+    bits = bytearray((max(positions) >> 3) + 1)
+    for position in positions:
+        bits[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(bits, "little")
 
 
 def _other_files(storage) -> list[str]:
@@ -290,16 +306,18 @@ class WhooshEngine(SearchEngine):
             raise self._failure(error) from error
 
     def _search(self, request: SearchRequest) -> RawResults:
+        deadline = Deadline(request.budget)
         searcher = self._searcher()
         reader = searcher.reader()
         snap = self._snapshot(reader)
-        occurrences = Occurrences(reader)
-        kept = self._filtered(self._matched(request, occurrences, snap), request, reader, snap)
+        occurrences = Occurrences(reader, deadline)
+        kept = self._filtered(self._matched(request, occurrences, snap), request, occurrences, snap)
         kind, pk, parent = snap.columns["kind"], snap.columns["pk"], snap.columns["parent"]
         articles = {pk[d] for d in kept if kind[d] == "article"}
         folded = {d for d in kept if kind[d] == "photo" and parent[d] in articles}
         shown = kept - folded
         scores = self._scores(request, occurrences, snap, shown)
+        deadline.check()
         date = snap.columns["date"]
         keys = {
             "relevance": lambda d: (-scores[d], -date[d], kind[d], -pk[d]),
@@ -338,14 +356,14 @@ class WhooshEngine(SearchEngine):
         return matched
 
     @staticmethod
-    def _filtered(docs: set[int], request: SearchRequest, reader, snap: Snapshot) -> set[int]:
+    def _filtered(docs: set[int], request: SearchRequest, occurrences: Occurrences, snap: Snapshot) -> set[int]:
         filters, columns = request.filters, snap.columns
         if filters.section_id:
             docs = {d for d in docs if columns["section"][d] == filters.section_id}
         if filters.kind:
             docs = {d for d in docs if columns["kind"][d] == filters.kind}
         if filters.person_id:
-            docs &= set(Occurrences(reader)("people", str(filters.person_id)))
+            docs &= set(occurrences("people", str(filters.person_id)))
         if filters.start or filters.end:  # a date range never matches an undated item
             first = (filters.start or FIRST_DATE).toordinal()
             last = (filters.end or datetime.date.max).toordinal()
@@ -361,6 +379,7 @@ class WhooshEngine(SearchEngine):
             average = snap.average[evidence.field]
             sums = dict.fromkeys(docs, 0.0)
             for literal in evidence.literals:
+                occurrences.deadline.check()
                 found = occurrences(evidence.field, literal)
                 weight = idf(snap.items, len(found))
                 for doc in docs.intersection(found):

@@ -12,7 +12,9 @@ import pytest
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from search.engines import ON_MACHINE, Batch, IndexDocument, IndexFailure, IndexUnavailable, SearchRequest, build
+from search.engines import (
+    ON_MACHINE, Batch, IndexDocument, IndexFailure, IndexUnavailable, SearchRequest, SearchTooExpensive, build,
+)
 from search.query import parse_query
 from tests.helpers import break_index_files, fresh_engine, write_lock_held
 
@@ -103,6 +105,16 @@ def test_a_broken_whoosh_segment_is_reported_naming_the_index(tmp_path):
     broken = build(config)
     with pytest.raises(IndexFailure, match=str(tmp_path)):
         broken.search(SearchRequest(parse_query("招商")))
+
+
+def test_a_search_over_its_time_budget_is_stopped_and_the_next_one_answers(engine):
+    garbage = [IndexDocument("article", pk, "OCR 乱码" + "a" * 3_000) for pk in range(100, 400)]
+    engine.write(lambda: Batch(garbage), timeout=5)
+    expensive = parse_query("aaaaaaaa 乱码")
+    with pytest.raises(SearchTooExpensive, match="检索过于复杂"):
+        engine.search(SearchRequest(expensive, budget=0.0001))
+    assert engine.search(SearchRequest(expensive)).total == len(garbage)
+    assert sorted(found(engine)) == [1, 2, 3, 4, 5]
 
 
 def make_older_version(config) -> None:

@@ -152,6 +152,23 @@ class TestBadFiles:
         with pytest.raises(CommandError, match="没有找到版面文件"):
             ingest(tmp_path)
 
+    def test_files_over_the_size_limit_are_refused_unread_naming_the_setting(self, seed_dir, settings):
+        settings.ARCHIVE_MAX_PAGE_KB = 512
+        one_line = "OCR 单行\n\n本报讯 记者刘茜报道:4月17日," + "乱码" * 200_000  # 1.2 MB on one line
+        self.write(seed_dir, "one_line.txt", one_line.encode())
+        with open(seed_dir / "huge.txt", "wb") as huge:  # 50 MB, never read
+            huge.truncate(50 * 1024 * 1024)
+        below = "OCR 长行\n\n本报讯 记者刘茜报道:4月17日," + "a" * 400_000 + "\n"  # under the limit
+        self.write(seed_dir, "below.txt", below.encode())
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="2 个文件导入失败"):
+            call_command("ingest", str(seed_dir), stdout=out)
+        output = out.getvalue()
+        assert f"失败 {seed_dir / 'one_line.txt'}: 1,172 KB,超过单个版面的上限 512 KB(设置 ARCHIVE_MAX_PAGE_KB)" in output
+        assert f"失败 {seed_dir / 'huge.txt'}: 51,200 KB,超过单个版面的上限 512 KB" in output
+        assert "新建 6" in output  # the seeds and the long line under the limit
+        assert len(Article.objects.get(title="OCR 长行").body) > 400_000
+
     def test_a_bad_new_version_never_loses_the_stored_page(self, seed_dir):
         ingest(seed_dir)
         before = counts()

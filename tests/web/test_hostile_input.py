@@ -1,0 +1,97 @@
+"""Requests an attacker, a robot or an unlucky archivist sends: out-of-range dates, queries that
+would cost too much, OCR garbage in the archive, control characters in a feed, password
+guessing. Each gets a clear answer — a 404, a message, a lockout — never a 500 or a hung worker."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from archive.models import Article
+from search.query import MAX_LITERALS, MAX_PHRASES, MAX_RUN
+from tests.helpers import ingest
+
+@pytest.mark.parametrize("url", [
+    "/dates/2023/4/2147483648/", "/dates/2023/99999999999999999999/1/", "/dates/99999999999999999999/",
+    "/dates/9999/12/", "/dates/0/1/", "/dates/10000/1/", "/dates/2023/13/", "/dates/2023/0/",
+    "/dates/2023/2/30/", "/dates/0/1/1/", "/dates/9999/12/31/", "/pages/99999999999999999999/",
+    "/articles/99999999999999999999/", "/people/99999999999999999999/", "/sections/99999999999999999999/",
+    "/feeds/sections/99999999999999999999/", "/api/articles/99999999999999999999/",
+])
+def test_every_out_of_range_number_in_a_url_is_a_404(client, ingested, url):
+    assert client.get(url).status_code == 404
+
+
+def test_the_calendar_of_the_last_possible_month_is_drawn(client, ingested):
+    """A page dated December 9999 (its text may say so) gets a calendar, not an error."""
+    Article.objects.filter(pk=Article.objects.first().pk).update(date="9999-12-30")
+    html = client.get("/dates/9999/12/").content.decode()
+    assert "9999年12月" in html and 'href="/dates/9999/12/30/"' in html
+
+
+LIMITED = [
+    ("a" * 200, f"同一个字连续最多 {MAX_RUN} 次"),
+    ("a " * 60, f"最多 {MAX_LITERALS} 个词"),
+    ('"a" ' * 50, f"引号短语最多 {MAX_PHRASES} 个"),
+    (" OR ".join(["招商", "献血"] * 10), "OR 连接的词最多"),
+    ('"' + "哈" * 12 + '"', f"同一个字连续最多 {MAX_RUN} 次"),
+]
+
+
+@pytest.mark.parametrize("query, limit", LIMITED, ids=range(len(LIMITED)))
+def test_a_query_over_a_limit_is_refused_naming_the_limit(client, hostile_archive, query, limit):
+    page = client.get(reverse("search:search"), {"q": query})
+    assert page.status_code == 200 and "检索过于复杂" in page.content.decode() and limit in page.content.decode()
+    api = client.get(reverse("search:api"), {"q": query})
+    assert api.status_code == 400 and limit in api.json()["error"]
+
+
+def test_a_search_over_its_time_budget_is_stopped_with_a_message(client, hostile_archive):
+    with override_settings(ARCHIVE_SEARCH_BUDGET_MS=1):
+        page = client.get(reverse("search:search"), {"q": "aaaaaaaa aaaaaaaa"})
+        api = client.get(reverse("search:api"), {"q": "aaaaaaaa aaaaaaaa"})
+    assert page.status_code == 400 and "检索过于复杂,请缩短检索词" in page.content.decode()
+    assert api.status_code == 400 and "检索时限" in api.json()["error"]
+    # with the ordinary budget the same archive answers, garbage and all
+    assert client.get(reverse("search:api"), {"q": "aaaaaaaa"}).json()["total"] == 2
+    assert client.get(reverse("search:api"), {"q": "招商引资"}).json()["total"] > 0
+
+
+CONTROL_PAGE = "换页符\f的标题\n\n本报讯 记者刘茜报道:12月30日,正文\f含换页符\v与竖向制表符\v。\n"
+
+
+def test_feeds_carry_no_character_xml_forbids_and_ignore_paging(client, ingested, tmp_path):
+    path = tmp_path / "controls.txt"
+    path.write_text("2030年\n\n" + CONTROL_PAGE, encoding="utf-8")
+    ingest(path)
+    for url in ["/feeds/latest/", "/feeds/latest/?page=2", "/feeds/latest/?page=-1&page=abc"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        feed = ET.fromstring(response.content)
+        titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+        assert "换页符 的标题" in titles
+    assert "\f" in client.get(Article.objects.get(title__startswith="换页符").page.get_absolute_url() + "text/").content.decode()
+
+
+def login(client, password):
+    return client.post("/admin/login/?next=/admin/", {"username": "editor", "password": password})
+
+
+def test_password_guessing_locks_the_account_out_from_that_address(client, django_user_model):
+    django_user_model.objects.create_superuser("editor", "editor@example.com", "the-right-password")
+    for _ in range(30):
+        assert login(client, "wrong-password").status_code in (200, 429)
+    response = login(client, "the-right-password")
+    assert response.status_code == 429 and "登录已暂停" in response.content.decode()
+    assert client.get("/admin/").status_code == 302  # not logged in
+    from axes.models import AccessAttempt
+    attempt = AccessAttempt.objects.get(username="editor")
+    assert attempt.failures_since_start >= 5
+    # another address is not locked out: the lockout is per user name and address
+    other = client.__class__(REMOTE_ADDR="192.0.2.7")
+    assert login(other, "the-right-password").status_code == 302
+
+
+def test_staff_see_lockouts_in_the_admin(staff_client):
+    assert staff_client.get("/admin/axes/accessattempt/").status_code == 200
