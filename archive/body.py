@@ -1,9 +1,10 @@
 """How an article body is stored as text, so staff can edit it in one text box.
 
-Blocks are separated by a blank line. A block that starts with ``## `` is a subheading (its
-printed lines kept on separate lines); every other block is a paragraph. The parser never
-yields body text that starts with ``#`` (it reads line-leading ``#`` as heading markers),
-so the marker cannot collide with printed text.
+Blocks are separated by a blank line. A block that starts with ``## `` (two ``#`` and a space)
+is a subheading (its printed lines kept on separate lines); every other block is a paragraph.
+That is the one rule, for storing, showing and indexing alike. The parser reads one to six
+line-leading ``#`` as heading markers and never yields body text that starts with fewer than
+seven, so the marker cannot collide with printed text (``####### 注`` stays a paragraph).
 """
 
 from dataclasses import dataclass
@@ -28,8 +29,8 @@ def split_blocks(text: str) -> list[BodyBlock]:
     blocks = []
     for chunk in text.replace("\r\n", "\n").split("\n\n"):
         chunk = chunk.strip()
-        if chunk.startswith(SUBHEADING_MARK.strip()):
-            blocks.append(BodyBlock(SUBHEADING, chunk.lstrip("#").strip()))
+        if chunk.startswith(SUBHEADING_MARK):
+            blocks.append(BodyBlock(SUBHEADING, chunk[len(SUBHEADING_MARK):].strip()))
         elif chunk:
             blocks.append(BodyBlock(PARAGRAPH, chunk))
     return blocks

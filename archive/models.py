@@ -33,7 +33,8 @@ class PageQuerySet(models.QuerySet):
 
 class Page(models.Model):
     source = models.CharField("来源文件", max_length=255, unique=True)
-    content_hash = models.CharField("内容哈希", max_length=64)
+    content_hash = models.CharField("内容哈希", max_length=64, db_index=True)
+    origin = models.CharField("导入自", max_length=1000, blank=True, help_text="最近一次导入时读取的文件")
     raw_text = models.TextField("原文")
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
     year_inferred = models.BooleanField("年份系推断", default=True)

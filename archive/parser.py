@@ -6,7 +6,8 @@ open a subtitle (``——``). ``tests/test_parser.py`` checks that on every seed
 
 How a page is read (each step is a function below):
 
-1. ``decode_page``: bytes to text (UTF-8, then GB18030), rejecting empty and binary files.
+1. ``decode_page``: bytes to text (a byte-order mark's encoding, UTF-8, or GB18030 when it is
+   recognisably that), rejecting empty, binary and other-encoded files.
 2. ``_blocks``: lines grouped into blocks separated by blank lines; heading markers are
    stripped and remembered as a level, because they are unreliable (a kicker may carry
    ``##`` and its title ``#``).
@@ -20,12 +21,15 @@ How a page is read (each step is a function below):
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Union
+
+import charset_normalizer
 
 from .contributors import CORRESPONDENT, REPORTER, parse_credit_names
 
@@ -116,7 +120,7 @@ class ParsedPage:
 
 # --- shapes ------------------------------------------------------------------------------
 
-HEADING_MARKER = re.compile(r"^#{1,6}")
+HEADING_MARKER = re.compile(r"^#{1,6}(?!#)")  # seven or more "#" are printed text, not a marker
 SUBTITLE_DASHES = re.compile(r"^[—–\-─－]{1,4}\s*")
 SENTENCE_END = "。!?!?…;;::—"
 CLOSING_QUOTES = "”’」』\"'"
@@ -174,28 +178,55 @@ def has_digit(text: str) -> bool:
 # --- step 1: bytes to text ---------------------------------------------------------------
 
 
+def _decode_as(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise PageParseError(f"unknown encoding {encoding!r}", line=1) from None
+    except UnicodeDecodeError as error:
+        raise PageParseError(f"not {encoding} text (byte 0x{data[error.start]:02x})",
+                             _line_of_offset(data, error.start)) from None
+
+
+def _decode_guessed(data: bytes, utf8_error: UnicodeDecodeError) -> str:
+    guesses = list(charset_normalizer.from_bytes(data))
+    least_chaos = min((guess.chaos for guess in guesses), default=None)
+    if any(guess.encoding in GB_FAMILY and guess.chaos <= least_chaos for guess in guesses):
+        return _decode_as(data, "gb18030")
+    named = f"; it looks like {guesses[0].encoding} (pass --encoding if so)" if guesses else ""
+    raise PageParseError(f"not UTF-8 or GB18030 text (byte 0x{data[utf8_error.start]:02x}){named}",
+                         _line_of_offset(data, utf8_error.start))
+
+
 def _line_of_offset(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def decode_page(data: bytes) -> str:
-    """Decode a page file, or raise PageParseError naming the offending line."""
+# A byte-order mark says the encoding outright (UTF-32's marks begin like UTF-16's: first).
+BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF8, "utf-8-sig")]
+GB_FAMILY = {"gb18030", "gbk", "gb2312", "hz"}  # read as GB18030, which contains them all
+
+
+def decode_page(data: bytes, encoding: str | None = None) -> str:
+    """Decode a page file, or raise PageParseError naming the offending line. Without a given
+    ``encoding``: a byte-order mark's, else UTF-8, else GB18030 when charset-normalizer judges
+    the bytes to be Chinese in the GB family. Big5 and Shift-JIS bytes often decode as GB18030
+    too — into nonsense (臺灣 becomes 籓芖): such a file is refused, naming the guess, and
+    ``--encoding`` lets the archivist say what it is."""
     if not data.strip():
         raise PageParseError("the file is empty", line=1)
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise PageParseError("binary data (NUL byte), not a text page", _line_of_offset(data, nul))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
+    encoding = encoding or next((name for bom, name in BOMS if data.startswith(bom)), None)
+    if encoding:
+        text = _decode_as(data, encoding)
+    else:
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            raise PageParseError("binary data (NUL byte), not a text page", _line_of_offset(data, nul))
         try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            bad = data[utf8_error.start]
-            raise PageParseError(
-                f"not UTF-8 or GB18030 text (byte 0x{bad:02x})",
-                _line_of_offset(data, utf8_error.start),
-            ) from None
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as utf8_error:
+            text = _decode_guessed(data, utf8_error)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for number, line in enumerate(text.split("\n"), start=1):
         if any(unicodedata.category(ch) == "Cc" and ch not in "\t\f\v" for ch in line):

@@ -9,7 +9,7 @@ class ArticleSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Article.objects.select_related("page").order_by("pk")
+        return Article.objects.select_related("page").defer("page__raw_text", "body").order_by("pk")
 
     def lastmod(self, article):
         return article.edited_at or article.page.updated_at
@@ -19,7 +19,7 @@ class PageSitemap(Sitemap):
     changefreq = "yearly"
 
     def items(self):
-        return Page.objects.order_by("pk")
+        return Page.objects.without_text().order_by("pk")
 
     def lastmod(self, page):
         return page.updated_at

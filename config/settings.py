@@ -6,6 +6,7 @@ ARCHIVE_SEARCH_ENGINE  "whoosh" (default), "sqlite" (SQLite FTS5: much faster to
 ARCHIVE_INDEX_DIR      the search index folder, if not in the data folder
 ARCHIVE_SEARCH_BUDGET_MS  how long one search may run (1000); a longer one is stopped and refused
 ARCHIVE_MAX_PAGE_KB    the largest page file ingest accepts (512); larger files are refused, unread
+ARCHIVE_PAGES_ROOT     the folder page files live under; a page is named by its path below it
 DJANGO_DEBUG           "1" (default) for development; "0" in production
 DJANGO_SECRET_KEY      required when DJANGO_DEBUG=0
 DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "archive.middleware.VisibleBidiControlsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -207,6 +209,9 @@ if ARCHIVE_SEARCH["ENGINE"] == "elasticsearch":
 else:
     _index_folder = {"whoosh": "whoosh_index", "sqlite": "fts5_index"}.get(ARCHIVE_SEARCH["ENGINE"], "index")
     ARCHIVE_SEARCH["LOCATION"] = os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / _index_folder))
+# The folder page files live under: a page's identity is its path below it (README, "Page
+# identity"). Unset: the path below the folder given to ingest, or the file's name.
+ARCHIVE_PAGES_ROOT = os.environ.get("ARCHIVE_PAGES_ROOT", "")
 # The largest page file ingest reads (a printed page is tens of KB): larger ones are refused.
 ARCHIVE_MAX_PAGE_KB = int(os.environ.get("ARCHIVE_MAX_PAGE_KB", "512"))
 # How long one search may run before it is stopped with "检索过于复杂" (README, "Limits").

@@ -132,7 +132,8 @@ def _load(raw_hits: list[RawHit], parsed: ParsedQuery) -> list[Hit]:
 def _hit(label: str, obj, score: float, atoms: list[str]) -> Hit:
     if label == "archive.article":
         title = highlight(obj.title or obj.kicker or "(无标题)", atoms)
-        text = "\n".join([obj.kicker, obj.subtitle, obj.body]) if atoms else obj.body
+        body = "\n".join(block.text for block in obj.blocks())  # the text, without storage markers
+        text = "\n".join([obj.kicker, obj.subtitle, body]) if atoms else body
         return Hit("article", obj, score, title, snippet(text, atoms))
     return Hit("photo", obj, score, highlight(obj.caption, atoms), snippet(f"{obj.description} {obj.credit}", atoms))
 

@@ -205,3 +205,84 @@ def test_ingest_queues_index_updates_with_the_page(fresh_index):
     expected = {("archive.article", str(pk)) for pk in Article.objects.values_list("pk", flat=True)}
     expected |= {("archive.photocaption", str(pk)) for pk in PhotoCaption.objects.values_list("pk", flat=True)}
     assert queued == expected
+
+
+TAIWAN_PAGE = "臺灣同胞參觀昌吉\n\n本報訊 記者劉茜報道:4月17日,臺灣同胞參觀團一行來到昌吉州,參觀了當地的產業園區和文化設施,並與企業座談交流。\n"
+TOKYO_PAGE = "東京の新聞記事\n\n本日、東京で会議が開かれました。参加者は多く、議論は活発でした。記者 山田\n"
+
+
+class TestEncodings:
+    def test_big5_and_shift_jis_are_refused_naming_the_guess_never_stored_as_garbage(self, tmp_path):
+        (tmp_path / "big5.txt").write_bytes(TAIWAN_PAGE.encode("big5"))
+        (tmp_path / "sjis.txt").write_bytes(TOKYO_PAGE.encode("shift_jis"))
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="2 个文件导入失败"):
+            call_command("ingest", str(tmp_path), stdout=out)
+        assert f"失败 {tmp_path / 'big5.txt'}:1: not UTF-8 or GB18030 text" in out.getvalue()
+        assert "it looks like big5 (pass --encoding if so)" in out.getvalue()
+        assert "it looks like cp932" in out.getvalue() or "it looks like shift_jis" in out.getvalue()
+        assert not Page.objects.exists()
+
+    def test_the_archivist_names_the_encoding(self, tmp_path):
+        (tmp_path / "big5.txt").write_bytes(TAIWAN_PAGE.encode("big5"))
+        ingest(tmp_path / "big5.txt", "--encoding", "big5")
+        assert Article.objects.get().title == "臺灣同胞參觀昌吉"
+
+    @pytest.mark.parametrize("codec", ["utf-16", "utf-32", "utf-8-sig"])
+    def test_text_with_a_byte_order_mark_is_decoded(self, tmp_path, codec):
+        (tmp_path / "page.txt").write_bytes(SEED_FILES[3].read_text(encoding="utf-8").encode(codec))
+        ingest(tmp_path / "page.txt")
+        assert Article.objects.filter(title="一次共赢发展的全新启航").exists()
+        assert Page.objects.get().raw_text == SEED_FILES[3].read_text(encoding="utf-8")
+
+
+class TestPageIdentity:
+    def two_issues(self, root):
+        for issue, seed in [("issue1", SEED_FILES[0]), ("issue2", SEED_FILES[4])]:
+            (root / issue).mkdir(parents=True)
+            (root / issue / "page01.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+
+    def test_another_pages_file_of_the_same_name_never_replaces_a_stored_page(self, tmp_path):
+        self.two_issues(tmp_path)
+        ingest(tmp_path / "issue1")
+        before = counts()
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="1 个文件导入失败"):
+            call_command("ingest", str(tmp_path / "issue2"), stdout=out)
+        assert f"失败 {tmp_path / 'issue2' / 'page01.txt'}: 已存的版面 page01.txt(导入自 {tmp_path / 'issue1' / 'page01.txt'})" in out.getvalue()
+        assert "ARCHIVE_PAGES_ROOT" in out.getvalue() and "--replace" in out.getvalue()
+        assert counts() == before
+        assert Article.objects.filter(title="昌吉州一季度招商引资实现“开门红”").exists()
+
+    def test_under_an_archive_root_each_file_is_its_own_page(self, tmp_path, settings):
+        settings.ARCHIVE_PAGES_ROOT = str(tmp_path)
+        self.two_issues(tmp_path)
+        ingest(tmp_path / "issue1")
+        ingest(tmp_path / "issue2")
+        assert sorted(Page.objects.values_list("source", flat=True)) == ["issue1/page01.txt", "issue2/page01.txt"]
+
+    def test_a_correction_of_the_same_page_still_updates_it(self, tmp_path):
+        (tmp_path / "page01.txt").write_text(SEED_FILES[0].read_text(encoding="utf-8"), encoding="utf-8")
+        ingest(tmp_path)
+        corrected = SEED_FILES[0].read_text(encoding="utf-8").replace("昌吉州工信系统", "昌吉州工业和信息化系统")
+        (tmp_path / "page01.txt").write_text(corrected, encoding="utf-8")
+        assert "更新 page01.txt" in ingest(tmp_path)
+        assert Article.objects.filter(title="昌吉州工业和信息化系统开展工业经济观摩活动").exists()
+
+    @pytest.mark.parametrize("root", [False, True])
+    def test_the_same_file_reached_through_two_folders_is_stored_once(self, tmp_path, settings, root):
+        if root:
+            settings.ARCHIVE_PAGES_ROOT = str(tmp_path)
+        (tmp_path / "dupA" / "2023").mkdir(parents=True)
+        (tmp_path / "dupA" / "2023" / "p1.txt").write_text(SEED_FILES[1].read_text(encoding="utf-8"), encoding="utf-8")
+        ingest(tmp_path / "dupA")
+        second = ingest(tmp_path / "dupA" / "2023")
+        assert Page.objects.count() == 1
+        assert ("内容未变" if root else "与已存的版面 2023/p1.txt 内容相同") in second
+
+    def test_a_file_outside_the_archive_root_is_refused(self, tmp_path, settings):
+        settings.ARCHIVE_PAGES_ROOT = str(tmp_path / "archive")
+        (tmp_path / "archive").mkdir()
+        with pytest.raises(CommandError):
+            ingest(SEED_FILES[0])
+        assert not Page.objects.exists()

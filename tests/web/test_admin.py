@@ -56,3 +56,27 @@ def test_page_raw_text_is_shown_read_only(staff_client, ingested):
     html = staff_client.get(reverse("admin:archive_page_change", args=[page.pk])).content.decode()
     assert 'name="raw_text"' not in html
     assert "本报讯" in html
+
+
+@pytest.mark.skipif("sqlite" not in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
+                    reason="SQLite's single write lock; PostgreSQL locks rows")
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_meets_a_long_ingest_waits_briefly_and_says_so(staff_client, fresh_index, ingested):
+    import sqlite3
+
+    from django.db import connection
+
+    article = Article.objects.get(title="昌吉州政协召开专题协商议政会")
+    ingest = sqlite3.connect(connection.settings_dict["NAME"])  # another process writing, as a long ingest does
+    ingest.execute("BEGIN IMMEDIATE")
+    try:
+        response = staff_client.post(reverse("admin:archive_article_change", args=[article.pk]),
+                                     article_form(article, title="议政会标题在导入时修改"))
+    finally:
+        ingest.rollback()
+        ingest.close()
+    assert response.status_code == 503 and "这次修改没有保存" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).title == "昌吉州政协召开专题协商议政会"
+    response = staff_client.post(reverse("admin:archive_article_change", args=[article.pk]),
+                                 article_form(article, title="议政会标题在导入后修改"))
+    assert response.status_code == 302 and Article.objects.get(pk=article.pk).title == "议政会标题在导入后修改"

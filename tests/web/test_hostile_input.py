@@ -95,3 +95,47 @@ def test_password_guessing_locks_the_account_out_from_that_address(client, djang
 
 def test_staff_see_lockouts_in_the_admin(staff_client):
     assert staff_client.get("/admin/axes/accessattempt/").status_code == 200
+
+
+def test_snippets_show_text_not_the_subheading_marker(client, hostile_archive):
+    results = client.get(reverse("search:api"), {"q": '"打造经济发展增长极"'}).json()["results"]
+    assert results and all("##" not in hit["snippet"] for hit in results)
+    assert "打造经济发展增长极" in results[0]["snippet"].replace("<mark>", "").replace("</mark>", "")
+
+
+def test_a_line_of_seven_hashes_is_a_paragraph_everywhere(client, db, tmp_path):
+    page = "井号段落\n\n本报讯 记者刘茜报道:4月17日,正文第一段。\n\n####### 注:此行以七个井号开头\n"
+    (tmp_path / "hashes.txt").write_text(page, encoding="utf-8")
+    ingest(tmp_path / "hashes.txt")
+    article = Article.objects.get(title="井号段落")
+    assert article.subheadings() == [] and "####### 注:此行以七个井号开头" in article.paragraphs()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "####### 注:此行以七个井号开头</p>" in html
+
+
+def test_a_character_that_reverses_text_cannot_disguise_a_title(client, ingested, tmp_path):
+    page = "昌吉州\u202e闻新假\u202c会议召开\n\n本报讯 记者刘茜报道:12月30日,正文。\n"
+    (tmp_path / "bidi.txt").write_text("2030年\n\n" + page, encoding="utf-8")
+    ingest(tmp_path / "bidi.txt")
+    article = Article.objects.get(title__contains="\u202e")  # stored as printed
+    for url in [article.get_absolute_url(), "/", "/dates/2030/12/30/", article.page.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        assert "\u202e" not in html and "昌吉州[U+202E]闻新假[U+202C]会议召开" in html, url
+    assert "\u202e" in client.get(article.page.get_absolute_url() + "text/").content.decode()
+
+
+def test_a_server_refuses_to_start_in_debug_mode_unless_told(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tools.server import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DATABASE_URL")}
+    env["ARCHIVE_DATA_DIR"] = str(tmp_path)
+    started = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert started.returncode != 0 and "DJANGO_DEBUG is not set" in started.stderr
+    for told in ({"DJANGO_DEBUG": "1"}, {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50}):
+        started = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env | told,
+                                 capture_output=True, text=True)
+        assert started.returncode == 0, started.stderr

@@ -158,3 +158,15 @@ def test_no_n_plus_one_queries(client, ingested, django_assert_max_num_queries, 
     url = url()
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_no_listing_loads_a_pages_source_text(client, ingested, staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for url, who in [("/sitemap.xml", client), ("/api/pages/", client), ("/pages/", client),
+                     ("/admin/archive/article/", staff_client), ("/admin/archive/page/", staff_client),
+                     ("/admin/archive/photocaption/", staff_client)]:
+        with CaptureQueriesContext(connection) as queries:
+            assert who.get(url).status_code == 200
+        assert not [q["sql"] for q in queries if "raw_text" in q["sql"] and "SELECT" in q["sql"]], url

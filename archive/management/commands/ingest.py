@@ -11,8 +11,11 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="版面年份(默认从版面文字推断)")
         parser.add_argument("--force", action="store_true", help="覆盖在后台修改过的稿件")
         parser.add_argument("--dry-run", action="store_true", help="只解析并显示将存入的内容,不写数据库")
+        parser.add_argument("--replace", action="store_true",
+                            help="同名版面内容完全不同时仍然覆盖(确认是同一版面的更正时用)")
+        parser.add_argument("--encoding", help="文件的编码(如 big5);默认自动判断 UTF-8 / GB18030")
 
-    def handle(self, *args, paths, year, force, dry_run, **options):
+    def handle(self, *args, paths, year, force, replace, dry_run, encoding, **options):
         if year is not None and not 1800 <= year <= 2200:
             raise CommandError(f"--year {year}: 年份应在 1800 到 2200 之间")
 
@@ -21,7 +24,8 @@ class Command(BaseCommand):
             for line in result.preview:
                 self.stdout.write(line)
 
-        report = ingest_paths(paths, year=year, force=force, dry_run=dry_run, on_file=show)
+        report = ingest_paths(paths, year=year, force=force, replace=replace, dry_run=dry_run, encoding=encoding,
+                              on_file=show)
         self.stdout.write(report.summary())
         if not report.files:
             raise CommandError(f"没有找到版面文件:{' '.join(paths)}")
