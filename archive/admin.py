@@ -1,9 +1,5 @@
-import contextlib
-
 from django.contrib import admin
-from django.db import OperationalError, connection
 from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from .models import Article, ArticleContribution, Page, Person, PhotoCaption, PhotoContribution, Section
@@ -13,25 +9,6 @@ admin.site.site_title = "报纸档案管理"
 admin.site.index_title = "内容管理"
 
 
-BUSY_WAIT_MS = 3000  # how long an admin save waits for a write lock (an ingest) before saying so
-
-
-@contextlib.contextmanager
-def brief_lock_wait():
-    """On SQLite, wait BUSY_WAIT_MS for the write lock instead of the 20 s a batch job waits."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        waited = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_WAIT_MS}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {int(waited)}")
-
-
 class WithoutPageTextMixin:
     """Lists never load a page's source text (kilobytes a row); the change form loads it when shown."""
 
@@ -39,27 +16,6 @@ class WithoutPageTextMixin:
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer(self.text_field)
-
-
-class BusyDatabaseMixin:
-    """A save or delete that meets a database busy with a long write (an ingest of many pages)
-    waits briefly, then tells the editor so — nothing is saved, nothing half-saved — never a 500."""
-
-    def changeform_view(self, request, *args, **kwargs):
-        return self._briefly(super().changeform_view, request, *args, **kwargs)
-
-    def delete_view(self, request, *args, **kwargs):
-        return self._briefly(super().delete_view, request, *args, **kwargs)
-
-    def _briefly(self, view, request, *args, **kwargs):
-        try:
-            with brief_lock_wait():
-                return view(request, *args, **kwargs)
-        except OperationalError as error:
-            if "locked" not in str(error):
-                raise
-            context = {**self.admin_site.each_context(request), "title": "数据库正忙", "wait_seconds": BUSY_WAIT_MS // 1000}
-            return TemplateResponse(request, "admin/database_busy.html", context, status=503)
 
 
 class MarksEditedMixin:
@@ -90,7 +46,7 @@ class ArticlePhotoInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(BusyDatabaseMixin, WithoutPageTextMixin, MarksEditedMixin, admin.ModelAdmin):
+class ArticleAdmin(WithoutPageTextMixin, MarksEditedMixin, admin.ModelAdmin):
     list_display = ["__str__", "section", "date", "page", "position", "edited_at"]
     list_filter = ["section", "date", ("edited_at", admin.EmptyFieldListFilter)]
     list_select_related = ["section", "page"]
@@ -117,7 +73,7 @@ class ArticleAdmin(BusyDatabaseMixin, WithoutPageTextMixin, MarksEditedMixin, ad
 
 
 @admin.register(PhotoCaption)
-class PhotoCaptionAdmin(BusyDatabaseMixin, WithoutPageTextMixin, MarksEditedMixin, admin.ModelAdmin):
+class PhotoCaptionAdmin(WithoutPageTextMixin, MarksEditedMixin, admin.ModelAdmin):
     list_display = ["__str__", "credit", "date", "page", "article"]
     list_filter = ["date", ("article", admin.EmptyFieldListFilter)]
     list_select_related = ["page", "article"]
@@ -130,7 +86,7 @@ class PhotoCaptionAdmin(BusyDatabaseMixin, WithoutPageTextMixin, MarksEditedMixi
 
 
 @admin.register(Section)
-class SectionAdmin(BusyDatabaseMixin, admin.ModelAdmin):
+class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "article_count"]
     search_fields = ["name"]
 
@@ -143,7 +99,7 @@ class SectionAdmin(BusyDatabaseMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(BusyDatabaseMixin, admin.ModelAdmin):
+class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "article_count", "photo_count"]
     search_fields = ["name"]
 
@@ -174,7 +130,7 @@ class PageArticleInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(BusyDatabaseMixin, WithoutPageTextMixin, admin.ModelAdmin):
+class PageAdmin(WithoutPageTextMixin, admin.ModelAdmin):
     text_field = "raw_text"
     list_display = ["source", "date", "year", "year_inferred", "updated_at"]
     list_filter = ["year", "date"]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from .middleware import visible_bidi
 from .models import Article, Role, Section
 
 FEED_ITEMS = 30
@@ -18,9 +19,10 @@ XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff
 
 
 def xml_text(text: str) -> str:
-    """``text`` as an XML document may carry it: each forbidden character becomes a space, the
-    rest verbatim (the page's own text view keeps the original)."""
-    return XML_FORBIDDEN.sub(" ", text)
+    """``text`` as a feed carries it: each character XML forbids becomes a space and each that
+    reorders text is written out (``[U+202E]``), the rest verbatim (the page's own text view
+    keeps the original)."""
+    return visible_bidi(XML_FORBIDDEN.sub(" ", text))
 
 
 class LatestArticlesFeed(Feed):

@@ -134,7 +134,9 @@ def ingest_file(path: Path, source: str, *, year=None, force=False, replace=Fals
         return FileReport(source, FAILED, error=f"{path}: 无法读取({error.strerror or error})", dry_run=dry_run)
     digest = hashlib.sha256(data).hexdigest()
     stored = Page.objects.filter(source=source).first()
-    if stored and not force and _unchanged(stored, digest, year):
+    # Unchanged bytes are skipped, unless read in a named encoding: then the text decides
+    # (a page once stored garbled, read again with --encoding, is a change).
+    if stored and not force and not encoding and _unchanged(stored, digest, year):
         return FileReport(source, SKIPPED, dry_run=dry_run)
     twin = None if stored else Page.objects.without_text().filter(content_hash=digest).first()
     if twin:
@@ -144,6 +146,8 @@ def ingest_file(path: Path, source: str, *, year=None, force=False, replace=Fals
         parsed = parse_page(text, year=year)
     except PageParseError as error:
         return FileReport(source, FAILED, error=error.located(str(path)), dry_run=dry_run)
+    if stored and not force and encoding and stored.raw_text == text and _unchanged(stored, stored.content_hash, year):
+        return FileReport(source, SKIPPED, dry_run=dry_run)
     if stored and not replace and (similar := similarity(stored.raw_text, text)) < SAME_PAGE_SIMILARITY:
         return FileReport(source, FAILED, dry_run=dry_run, error=(
             f"{path}: 已存的版面 {source}(导入自 {stored.origin or '未记录'})与此文件内容完全不同(相似度 {similar:.0%}),"

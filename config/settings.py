@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "archive.middleware.VisibleBidiControlsMiddleware",
+    "archive.middleware.DatabaseBusyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -104,10 +105,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its start-up banner on every command's output; attempts are still logged
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# The client's address: behind the HTTPS proxy, the last address it adds to X-Forwarded-For;
-# otherwise only the connection's own, so that a forged header cannot dodge the lockout.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1" if env_flag("DJANGO_HTTPS", False) else "0"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+# The client's address (config/client_address.py): behind the HTTPS proxy, the one it appends to
+# X-Forwarded-For; otherwise only the connection's own, so that a forged header cannot dodge it.
+DJANGO_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1" if env_flag("DJANGO_HTTPS", False) else "0"))
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 
 # Only the app's own scripts and styles; no inline script anywhere (page text is data).
 CONTENT_SECURITY_POLICY = {

@@ -23,10 +23,11 @@ QUOTE_PAIRS = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "“"}
 
 # What makes a query expensive, bounded before any engine runs it (README, "Limits"). A reader's
 # query is a few words; these allow far more and refuse what only a robot or OCR garbage sends.
-MAX_LITERALS = 24  # literals in the whole query, excluded ones too
+MAX_LITERALS = 48  # distinct literals, excluded ones too (a pasted 50-character sentence has ~24)
 MAX_ALTERNATIVES = 12  # clauses joined by OR, in all
 MAX_PHRASES = 8  # quoted phrases
-MAX_RUN = 8  # the same unit repeated in a row inside one literal ("aaaaaaaaa", "哈哈哈哈哈哈哈哈哈")
+MAX_RUN = 8  # the same letter or character in a row inside one literal ("aaaaaaaaa", "哈哈哈哈哈哈哈哈哈")
+MAX_DIGIT_RUN = 16  # … and the same digit ("1000000000" is a number)
 
 
 class QueryTooComplex(ValueError):
@@ -138,22 +139,25 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 def _check_limits(parsed: ParsedQuery) -> None:
-    literals = parsed.atoms + [a for clause in parsed.excluded for a in clause.atoms]
+    literals = list(dict.fromkeys(parsed.atoms + [a for clause in parsed.excluded for a in clause.atoms]))
     alternatives = sum(len(group) for group in parsed.groups if len(group) > 1)
     if len(literals) > MAX_LITERALS:
         raise QueryTooComplex(f"检索过于复杂,请缩短检索词:最多 {MAX_LITERALS} 个词(这里有 {len(literals)} 个)。")
     if alternatives > MAX_ALTERNATIVES:
         raise QueryTooComplex(f"检索过于复杂,请缩短检索词:OR 连接的词最多 {MAX_ALTERNATIVES} 个(这里有 {alternatives} 个)。")
     for literal in literals:
-        run = _longest_run(literal)
-        if run > MAX_RUN:
-            raise QueryTooComplex(f"检索过于复杂,请缩短检索词:同一个字连续最多 {MAX_RUN} 次"
-                                  f"(“{literal[:12]}”里连续 {run} 次)。")
+        unit, run = _longest_run(literal)
+        limit = MAX_DIGIT_RUN if unit.isdigit() else MAX_RUN
+        if run > limit:
+            raise QueryTooComplex(f"检索过于复杂,请缩短检索词:同一个{'数字' if unit.isdigit() else '字'}连续最多 "
+                                  f"{limit} 次(“{literal[:12]}”里连续 {run} 次)。")
 
 
-def _longest_run(literal: str) -> int:
-    longest = current = 0
+def _longest_run(literal: str) -> tuple[str, int]:
+    """The unit repeated most in a row, and how many times."""
+    best, longest, current = "", 0, 0
     for i, unit in enumerate(literal):
         current = current + 1 if i and unit == literal[i - 1] else 1
-        longest = max(longest, current)
-    return longest
+        if current > longest:
+            best, longest = unit, current
+    return best, longest

@@ -68,21 +68,22 @@ def encoded(path: str) -> str:
     return quote(path, safe="/?&=%")
 
 
-def hostile_run(duration: int, connections: int) -> tuple:
-    """(ordinary, hostile, worker timeouts) from both mixes run at once."""
+def hostile_run(duration: int, connections: int, worker_timeout: int = 30, request_timeout: int = 10) -> tuple:
+    """(ordinary, hostile, worker timeouts) from both mixes run at once. A request slower than
+    ``request_timeout`` counts as an error; gunicorn kills a worker busy for ``worker_timeout``."""
     with tempfile.TemporaryDirectory(prefix="archive-hostile-") as folder:
         garbage = Path(folder) / "garbage.txt"
         garbage.write_text(GARBAGE_PAGE, encoding="utf-8")
         scripts = {}
         log = Path(folder) / "gunicorn.log"
-        with gunicorn(pages=[str(ROOT / "seeds"), str(garbage)], error_log=log) as server:
+        with gunicorn(pages=[str(ROOT / "seeds"), str(garbage)], error_log=log, worker_timeout=worker_timeout) as server:
             ordinary = [p.removeprefix(server.url) for p in page_urls(server.url).values()]
             for name, paths in {"ordinary": ordinary, "hostile": HOSTILE_PATHS}.items():
                 scripts[name] = Path(folder) / f"{name}.lua"
                 scripts[name].write_text(mix_script([encoded(p) for p in paths]), encoding="utf-8")
             with ThreadPoolExecutor(2) as pool:
                 runs = {name: pool.submit(wrk, server.url + "/", connections=max(1, connections // 2),
-                                          duration=duration, lua_path=str(script))
+                                          duration=duration, lua_path=str(script), timeout=request_timeout)
                         for name, script in scripts.items()}
                 results = {name: run.result() for name, run in runs.items()}
         timeouts = log.read_text(encoding="utf-8", errors="replace").count("WORKER TIMEOUT")
@@ -100,7 +101,7 @@ ORDINARY_MIN_RPS = 50
 
 
 def hostile_ok(ordinary, hostile, timeouts: int, min_ordinary_rps: float = 0) -> bool:
-    return (ordinary.ok and hostile.requests > 0 and hostile.socket_errors == 0
+    return (ordinary.ok and ordinary.server_errors == 0 and hostile.requests > 0 and hostile.socket_errors == 0
             and hostile.server_errors == 0 and timeouts == 0 and ordinary.requests_per_second >= min_ordinary_rps)
 
 

@@ -58,10 +58,11 @@ class Server:
 
 @contextlib.contextmanager
 def gunicorn(pages: list[str] | None = None, workers: int = 2, data_dir: Path | None = None, env: dict | None = None,
-             prepare_data: bool = True, error_log: Path | None = None):
+             prepare_data: bool = True, error_log: Path | None = None, worker_timeout: int = 30):
     """A running gunicorn with ``pages`` ingested (or ``data_dir`` as it is, without
     ``prepare_data``); yields a Server and stops it afterwards. ``error_log``: where gunicorn
-    writes its own log (a worker it kills for taking too long says WORKER TIMEOUT there)."""
+    writes its own log (a worker it kills for taking longer than ``worker_timeout`` seconds says
+    WORKER TIMEOUT there)."""
     with contextlib.ExitStack() as stack:
         if data_dir is None:
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="archive-serve-")))
@@ -71,7 +72,7 @@ def gunicorn(pages: list[str] | None = None, workers: int = 2, data_dir: Path | 
         port = free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--log-level", "warning",
+             "--workers", str(workers), "--log-level", "warning", "--timeout", str(worker_timeout),
              *(["--error-logfile", str(error_log)] if error_log else [])],
             cwd=ROOT, env=env,
         )

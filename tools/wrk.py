@@ -53,18 +53,20 @@ class WrkResult:
     p99_ms: float
     socket_errors: int
     non_2xx: int  # and non-3xx
-    server_errors: int = 0  # 5xx, counted by the mix script
+    server_errors: int | None = None  # 5xx, counted by the mix script (None: no such script ran)
 
     @property
     def ok(self) -> bool:
         return self.requests > 0 and self.socket_errors == 0 and self.non_2xx == 0
 
 
-def wrk(url: str, connections: int = 32, duration: int = 30, threads: int = 2, lua_path: str | None = None) -> WrkResult:
+def wrk(url: str, connections: int = 32, duration: int = 30, threads: int = 2, lua_path: str | None = None,
+        timeout: int = 10) -> WrkResult:
+    """``timeout``: seconds after which wrk counts a request as failed (a socket timeout)."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed (Debian package 'wrk'; `make test` installs it)")
     safe_url = quote(url, safe=":/?&=%")
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", f"{timeout}s"]
     if lua_path:
         command += ["-s", lua_path]
     output = subprocess.run(command + [safe_url], capture_output=True, text=True, check=True).stdout
@@ -86,5 +88,5 @@ def parse(url: str, output: str) -> WrkResult:
         p50_ms=p50, p95_ms=p95, p99_ms=p99,
         socket_errors=sum(int(v) for v in errors.groups()) if errors else 0,
         non_2xx=int(number(r"Non-2xx or 3xx responses: (\d+)")),
-        server_errors=int(number(r"SERVER_ERRORS (\d+)")),
+        server_errors=int(number(r"SERVER_ERRORS (\d+)", -1)) if "SERVER_ERRORS" in output else None,
     )

@@ -145,7 +145,7 @@ class ElasticsearchEngine(SearchEngine):
         self._setup()
         body = {
             "query": shown(request), "sort": ORDER[request.sort], "track_scores": True, "track_total_hits": True,
-            "timeout": f"{int(request.budget * 1000)}ms",
+            "timeout": f"{max(1, int(request.budget * 1000))}ms",  # the server's own clock: wall time
             "from": request.offset, "size": request.per_page, "_source": ["kind", "pk"],
             "aggs": {"section": {"terms": {"field": "section", "size": 10000}},
                      "month": {"terms": {"field": "month", "size": 10000}}},

@@ -286,3 +286,21 @@ class TestPageIdentity:
         with pytest.raises(CommandError):
             ingest(SEED_FILES[0])
         assert not Page.objects.exists()
+
+
+def test_a_page_stored_garbled_is_mended_by_reading_it_again_in_its_encoding(tmp_path):
+    (tmp_path / "big5.txt").write_bytes(TAIWAN_PAGE.encode("big5"))
+    ingest(tmp_path / "big5.txt", "--encoding", "gb18030")  # as earlier versions read it: nonsense
+    assert not Article.objects.filter(title="臺灣同胞參觀昌吉").exists()
+    with pytest.raises(CommandError):  # the text is all different: is it a correction?
+        ingest(tmp_path / "big5.txt", "--encoding", "big5")
+    assert "更新 big5.txt" in ingest(tmp_path / "big5.txt", "--encoding", "big5", "--replace")
+    assert Article.objects.get().title == "臺灣同胞參觀昌吉"
+    assert "内容未变" in ingest(tmp_path / "big5.txt", "--encoding", "big5")
+
+
+@pytest.mark.parametrize("text", ["乡村振兴\n\n梁宏涛 摄\n", "昌吉州促进外经贸发展培训班在闽结业\n\n本报讯 记者刘茜报道:3月24日,结业。\n"])
+def test_short_gb18030_pages_are_read(tmp_path, text):
+    from archive.parser import decode_page
+
+    assert decode_page(text.encode("gb18030")) == text

@@ -7,7 +7,7 @@ import pytest
 
 from search.engines.sqlite_fts import match_expression
 from search.highlight import highlight, snippet
-from search.query import parse_query
+from search.query import QueryTooComplex, parse_query
 from search.scoring import bm25, idf, plan, quantized
 
 
@@ -86,3 +86,17 @@ class TestFts5Compiler:
         assert quoted and all(part.replace(" ", "").isalnum() for part in quoted)  # only units inside quotes
         syntax = set(" ".join(outside).replace("(", " ").replace(")", " ").split())
         assert syntax <= {"AND", "OR", "NOT", "units", "bigrams", ":"}  # only ours outside
+
+
+class TestQueryLimits:
+    def test_what_readers_type_is_never_refused(self):
+        for text in ["4月12日上午,昌吉州召开全州招商引资工作推进会议,深入学习贯彻落实党的二十大精神和自治区党委有关会议精神",
+                     "13999999999", "1000000000", "招商 OR 投资 OR 签约", '"州县联动、领导包联" 招商 -消博会', "哈哈哈"]:
+            parse_query(text)
+
+    def test_what_only_robots_and_garbage_send_is_refused_naming_the_limit(self):
+        for text, limit in [("a" * 30, "同一个字连续最多 8 次"), ("1" * 30, "同一个数字连续最多 16 次"),
+                            (" ".join(f"w{n}" for n in range(60)), "最多 48 个词"),
+                            ('"a" ' * 9, "引号短语最多 8 个"), (" OR ".join(f"w{n}" for n in range(14)), "OR 连接的词最多 12 个")]:
+            with pytest.raises(QueryTooComplex, match=limit):
+                parse_query(text)

@@ -32,10 +32,11 @@ def test_the_calendar_of_the_last_possible_month_is_drawn(client, ingested):
 
 LIMITED = [
     ("a" * 200, f"同一个字连续最多 {MAX_RUN} 次"),
-    ("a " * 60, f"最多 {MAX_LITERALS} 个词"),
+    (" ".join(f"w{n}" for n in range(50)), f"最多 {MAX_LITERALS} 个词"),  # 189 characters: under the length limit
     ('"a" ' * 50, f"引号短语最多 {MAX_PHRASES} 个"),
     (" OR ".join(["招商", "献血"] * 10), "OR 连接的词最多"),
     ('"' + "哈" * 12 + '"', f"同一个字连续最多 {MAX_RUN} 次"),
+    ("1" + "0" * 20, "同一个数字连续最多"),
 ]
 
 
@@ -121,6 +122,8 @@ def test_a_character_that_reverses_text_cannot_disguise_a_title(client, ingested
     for url in [article.get_absolute_url(), "/", "/dates/2030/12/30/", article.page.get_absolute_url()]:
         html = client.get(url).content.decode()
         assert "\u202e" not in html and "昌吉州[U+202E]闻新假[U+202C]会议召开" in html, url
+    feed = client.get("/feeds/latest/").content.decode()
+    assert "\u202e" not in feed and "昌吉州[U+202E]闻新假[U+202C]会议召开" in feed
     assert "\u202e" in client.get(article.page.get_absolute_url() + "text/").content.decode()
 
 
@@ -133,9 +136,30 @@ def test_a_server_refuses_to_start_in_debug_mode_unless_told(tmp_path):
 
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DATABASE_URL")}
     env["ARCHIVE_DATA_DIR"] = str(tmp_path)
-    started = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert started.returncode != 0 and "DJANGO_DEBUG is not set" in started.stderr
-    for told in ({"DJANGO_DEBUG": "1"}, {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50}):
-        started = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env | told,
-                                 capture_output=True, text=True)
-        assert started.returncode == 0, started.stderr
+
+    def gunicorn_check(**told):
+        return subprocess.run([sys.executable, "-m", "gunicorn", "config.wsgi", "--check-config"], cwd=ROOT,
+                              env=env | told, capture_output=True, text=True)
+
+    refused = gunicorn_check()
+    assert refused.returncode != 0 and "DJANGO_DEBUG is not set" in refused.stderr
+    assert gunicorn_check(DJANGO_DEBUG="1").returncode == 0
+    assert gunicorn_check(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50).returncode == 0
+    # `make run`: Django's development server still starts in debug mode by default
+    development = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True)
+    assert development.returncode == 0
+
+
+def test_behind_the_proxy_a_forged_forwarded_for_header_cannot_dodge_the_lockout(client, django_user_model,
+                                                                                  settings):
+    settings.DJANGO_PROXY_COUNT = 1
+    django_user_model.objects.create_superuser("editor", "editor@example.com", "the-right-password")
+    for n in range(8):  # a new forged address each time; the proxy appends the real one
+        client.post("/admin/login/", {"username": "editor", "password": "wrong"},
+                    HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 203.0.113.9")
+    locked = client.post("/admin/login/", {"username": "editor", "password": "the-right-password"},
+                         HTTP_X_FORWARDED_FOR="7.7.7.7, 203.0.113.9")
+    assert locked.status_code == 429
+    elsewhere = client.post("/admin/login/", {"username": "editor", "password": "the-right-password"},
+                            HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert elsewhere.status_code == 302  # another reader behind the same proxy is not locked out
