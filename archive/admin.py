@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
 
-from .models import Article, ArticleContribution, Page, Person, PhotoCaption, PhotoContribution, Section
+from .models import (
+    Article, ArticleContribution, Page, Person, PhotoCaption, PhotoContribution, RemovedArticle, Section,
+)
 
 admin.site.site_header = "昌吉报纸档案 · 管理"
 admin.site.site_title = "报纸档案管理"
@@ -140,3 +142,12 @@ class PageAdmin(WithoutPageTextMixin, admin.ModelAdmin):
     fields = ["source", "origin", "date", ("year", "year_inferred"), "content_hash", ("ingested_at", "updated_at"),
               "raw_text"]
     inlines = [PageArticleInline]
+
+
+@admin.register(RemovedArticle)
+class RemovedArticleAdmin(admin.ModelAdmin):
+    """Articles corrections removed; their old addresses lead to their page."""
+
+    list_display = ["article_id", "title", "page", "removed_at"]
+    search_fields = ["title"]
+    readonly_fields = ["article_id", "title", "page", "removed_at"]

@@ -16,9 +16,13 @@ from typing import Callable, Iterable
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.db.models import F
 
 from . import body
-from .models import Article, ArticleContribution, Page, Person, PhotoCaption, PhotoContribution, Role, Section
+from .matching import character_pairs, match, shared
+from .models import (
+    Article, ArticleContribution, Page, Person, PhotoCaption, PhotoContribution, RemovedArticle, Role, Section,
+)
 from .parser import Article as ParsedArticle
 from .parser import PageParseError, ParsedPage, Paragraph, Photo, Subheading, decode_page, parse_page
 from .signals import ingest_finished, ingest_run, items_changed
@@ -170,12 +174,7 @@ SAME_PAGE_SIMILARITY = 0.5
 
 def similarity(old: str, new: str) -> float:
     """Jaccard similarity of the two texts' sets of neighbouring-character pairs."""
-    def pairs(text: str) -> set[str]:
-        chars = "".join(text.split())
-        return {chars[i:i + 2] for i in range(len(chars) - 1)}
-
-    a, b = pairs(old), pairs(new)
-    return len(a & b) / len(a | b) if a | b else 1.0
+    return shared(character_pairs(old), character_pairs(new))
 
 
 def _too_large(path: Path) -> str:
@@ -223,18 +222,21 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, *, force
     page.save()
 
     kept = {} if force else {a.position: a for a in page.articles.edited()}
-    old_articles = list(page.articles.exclude(pk__in=[a.pk for a in kept.values()]).values_list("pk", flat=True))
-    old_photos = list(
-        page.photos.exclude(article__in=list(kept.values())).values_list("pk", flat=True)
-    )
-    old_sections, old_people = _references(old_articles, old_photos)
-    PhotoCaption.objects.filter(pk__in=old_photos).delete()
-    Article.objects.filter(pk__in=old_articles).delete()
+    old_articles = list(page.articles.exclude(pk__in=[a.pk for a in kept.values()]).prefetch_related("photos"))
+    old_standalone = list(page.photos.filter(article__isnull=True))
+    old_photo_ids = [p.pk for p in old_standalone] + [p.pk for a in old_articles for p in a.photos.all()]
+    old_sections, old_people = _references([a.pk for a in old_articles], old_photo_ids)
 
     writer = _PageWriter(page, parsed)
     for position, item in enumerate(parsed.items):
         if position not in kept:
             writer.add(position, item)
+    writer.continue_from(old_articles, old_standalone)
+    gone_articles = [a.pk for a in old_articles if a.pk not in writer.article_ids()]
+    gone_photos = [pk for pk in old_photo_ids if pk not in writer.photo_ids()]
+    PhotoCaption.objects.filter(pk__in=gone_photos).delete()
+    RemovedArticle.record(Article.objects.filter(pk__in=gone_articles))
+    Article.objects.filter(pk__in=gone_articles).delete()
     writer.save()
     _prune_unused(old_sections, old_people)
 
@@ -242,7 +244,7 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, *, force
     items_changed.send(
         sender=Page, page_id=page.pk,
         articles_saved=writer.article_ids(), photos_saved=writer.photo_ids(),
-        articles_deleted=old_articles, photos_deleted=old_photos,
+        articles_deleted=gone_articles, photos_deleted=gone_photos,
     )
     return FileReport(
         source, status, len(parsed.articles), len(parsed.photos),
@@ -266,7 +268,8 @@ def _prune_unused(section_ids: set[int], person_ids: set[int]) -> None:
 
 
 class _PageWriter:
-    """Builds a page's rows in memory and writes each table with one bulk insert."""
+    """Builds a page's rows in memory and writes each table with one bulk insert — or, for an
+    item that continues a stored one (``continue_from``), one bulk update of that row."""
 
     def __init__(self, page: Page, parsed: ParsedPage):
         self.page = page
@@ -302,14 +305,30 @@ class _PageWriter:
             source_line=photo.line,
         )
 
+    def continue_from(self, old_articles: list[Article], old_standalone: list[PhotoCaption]) -> None:
+        """Give each new article and stand-alone photo the id of the stored one it continues
+        (``archive/matching.py``); a continued article's photos continue its photos in order."""
+        new_articles = [a for a, _ in self.articles]
+        for i, j in match([(a.position, _article_text(a)) for a in old_articles],
+                          [(a.position, _article_text(a)) for a in new_articles]):
+            new_articles[j].pk = old_articles[i].pk
+            old_photos = sorted(old_articles[i].photos.all(), key=lambda p: (p.position, p.pk))
+            for old_photo, (photo, _, _) in zip(old_photos, [p for p in self.photos if p[2] == j]):
+                photo.pk = old_photo.pk
+        new_standalone = [photo for photo, _, owner in self.photos if owner is None]
+        for i, j in match([(p.position, _photo_text(p)) for p in old_standalone],
+                          [(p.position, _photo_text(p)) for p in new_standalone]):
+            new_standalone[j].pk = old_standalone[i].pk
+
     def save(self) -> None:
         sections = _get_or_create_by_name(Section, {a.section_name for a, _ in self.articles} - {""})
         for article, _ in self.articles:
             article.section = sections.get(article.section_name)
-        Article.objects.bulk_create([a for a, _ in self.articles])
+        articles = [a for a, _ in self.articles]
+        _save_rows(Article, articles, ARTICLE_FIELDS, shift_positions=True)
         for photo, _, owner in self.photos:
             photo.article = self.articles[owner][0] if owner is not None else None
-        PhotoCaption.objects.bulk_create([p for p, _, _ in self.photos])
+        _save_rows(PhotoCaption, [p for p, _, _ in self.photos], PHOTO_FIELDS)
         self._save_contributions()
 
     def _save_contributions(self) -> None:
@@ -320,6 +339,9 @@ class _PageWriter:
         for photo, item, _ in self.photos:
             wanted += [(PhotoContribution, "photo", photo, Role.PHOTOGRAPHER, n, order) for order, n in enumerate(item.photographers)]
         people = _get_or_create_by_name(Person, {w[4] for w in wanted})
+        # A continued item's credits are written afresh (they have no address of their own).
+        ArticleContribution.objects.filter(article__in=[a for a, _ in self.articles]).delete()
+        PhotoContribution.objects.filter(photo__in=[p for p, _, _ in self.photos]).delete()
         rows: dict[type, list] = {ArticleContribution: [], PhotoContribution: []}
         for model, owner_field, owner, role, name, order in wanted:
             rows[model].append(model(**{owner_field: owner}, person=people[name], role=role, order=order))
@@ -331,6 +353,31 @@ class _PageWriter:
 
     def photo_ids(self) -> list[int]:
         return [p.pk for p, _, _ in self.photos]
+
+
+ARTICLE_FIELDS = ["position", "section", "kicker", "title", "subtitle", "byline", "date", "date_inferred", "body",
+                  "source_line"]
+PHOTO_FIELDS = ["article", "position", "caption", "description", "credit", "date", "date_inferred", "source_line"]
+POSITION_SHIFT = 1_000_000  # out of the way of every real position while a page's rows are reordered
+
+
+def _save_rows(model, rows: list, fields: list[str], shift_positions: bool = False) -> None:
+    """Insert the new rows and update the continued ones (they carry a pk). Positions are
+    unique per page for articles: the continued rows first move out of the way, so that two
+    stories swapping places never collide."""
+    continued = [row for row in rows if row.pk]
+    if shift_positions and continued:
+        model.objects.filter(pk__in=[row.pk for row in continued]).update(position=F("position") + POSITION_SHIFT)
+    model.objects.bulk_update(continued, fields)
+    model.objects.bulk_create([row for row in rows if not row.pk])
+
+
+def _article_text(article: Article) -> str:
+    return "\n".join([article.kicker, article.title, article.subtitle, article.body])
+
+
+def _photo_text(photo: PhotoCaption) -> str:
+    return "\n".join([photo.caption, photo.description])
 
 
 def _get_or_create_by_name(model, names: set[str]) -> dict:

@@ -209,6 +209,27 @@ class Article(models.Model):
         return [c.person.name for c in self.contributions.all() if c.role == role]
 
 
+class RemovedArticle(models.Model):
+    """An article a corrected page no longer prints. Its address stays answered: it leads to
+    the page it was on (or says it is gone, when the page is gone too)."""
+
+    article_id = models.BigIntegerField("原稿件编号", unique=True)
+    page = models.ForeignKey(Page, models.SET_NULL, null=True, blank=True, verbose_name="版面")
+    title = models.CharField("标题", max_length=500, blank=True)
+    removed_at = models.DateTimeField("删除时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已删除的稿件"
+
+    def __str__(self):
+        return f"{self.article_id} {self.title}"
+
+    @classmethod
+    def record(cls, articles) -> None:
+        cls.objects.bulk_create([cls(article_id=a.pk, page_id=a.page_id, title=str(a)) for a in articles],
+                                ignore_conflicts=True)
+
+
 class PhotoQuerySet(DatedQuerySet):
     def standalone(self):
         return self.filter(article__isnull=True)

@@ -1,10 +1,10 @@
 """Reader-facing pages. Thin: a queryset method from the models and a template each."""
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Page, Person, PhotoCaption, Role, Section
+from .models import Article, Page, Person, PhotoCaption, RemovedArticle, Role, Section
 
 ITEMS_PER_PAGE = 20
 
@@ -58,10 +58,26 @@ class PageTextView(DetailView):
         return HttpResponse(self.object.raw_text, content_type="text/plain; charset=utf-8")
 
 
+def removed_article(request, pk: int):
+    """A published address of an article a correction removed: its page, or 410 Gone."""
+    removed = RemovedArticle.objects.filter(article_id=pk).select_related("page").first()
+    if removed is None:
+        raise Http404("没有这篇稿件")
+    if removed.page_id:
+        return HttpResponsePermanentRedirect(removed.page.get_absolute_url())
+    return render(request, "archive/article_removed.html", {"removed": removed}, status=410)
+
+
 class ArticleDetailView(DetailView):
     model = Article
     queryset = Article.objects.for_display()
     template_name = "archive/article_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            return removed_article(request, kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         article = self.object

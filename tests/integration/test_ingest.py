@@ -304,3 +304,56 @@ def test_short_gb18030_pages_are_read(tmp_path, text):
     from archive.parser import decode_page
 
     assert decode_page(text.encode("gb18030")) == text
+
+
+class TestCorrectionsKeepAddresses:
+    """A corrected page file ingested again keeps every item's identity, and with it every
+    published address; an item the correction removed leads to its page."""
+
+    def ids(self):
+        return (sorted(Article.objects.values_list("pk", "title")), sorted(PhotoCaption.objects.values_list("pk", "caption")))
+
+    def test_a_one_character_correction_keeps_every_item_and_its_address(self, seed_dir, client):
+        ingest(seed_dir)
+        articles, photos = self.ids()
+        first = Article.objects.get(title="昌吉州一季度招商引资实现“开门红”")
+        cited = first.get_absolute_url()
+        page = seed_dir / SEED_FILES[0].name
+        page.write_text(page.read_text(encoding="utf-8").replace("开门红", "开门紅"), encoding="utf-8")
+        assert "更新 " + SEED_FILES[0].name in ingest(seed_dir)
+        assert [pk for pk, _ in self.ids()[0]] == [pk for pk, _ in articles]
+        assert [pk for pk, _ in self.ids()[1]] == [pk for pk, _ in photos]
+        response = client.get(cited)
+        assert response.status_code == 200 and "开门紅" in response.content.decode()
+
+    def test_stories_that_swap_places_keep_their_own_addresses(self, seed_dir):
+        ingest(seed_dir)
+        page = seed_dir / SEED_FILES[1].name
+        before = {a.title: (a.pk, a.position) for a in Article.objects.filter(page__source=page.name)}
+        text = page.read_text(encoding="utf-8")
+        a, b, c = (text.index(t) for t in ["昌吉州政协召开专题协商议政会", "昌吉市政协开展夏季防溺水工作专项视察",
+                                          "昌吉州参加亚欧商博会招商引资重点项目签约仪式"])
+        page.write_text(text[:a] + text[b:c] + text[a:b] + text[c:], encoding="utf-8")  # the two stories swapped
+        ingest(seed_dir)
+        after = {a.title: (a.pk, a.position) for a in Article.objects.filter(page__source=page.name)}
+        assert {t: pk for t, (pk, _) in after.items()} == {t: pk for t, (pk, _) in before.items()}
+        assert after["昌吉州政协召开专题协商议政会"][1] == before["昌吉市政协开展夏季防溺水工作专项视察"][1]
+
+    def test_a_story_the_correction_removed_leads_to_its_page_and_then_says_it_is_gone(self, seed_dir, client):
+        ingest(seed_dir)
+        page_file = seed_dir / SEED_FILES[0].name
+        removed = Article.objects.get(title="昌吉州工信系统开展工业经济观摩活动")
+        kept = Article.objects.get(title="昌吉州一季度招商引资实现“开门红”")
+        text = page_file.read_text(encoding="utf-8")
+        start = text.index("昌吉州工信系统开展工业经济观摩活动")
+        end = text.index("4月16日,民警帮助牧民看护羊群")
+        page_file.write_text(text[:start] + text[end:], encoding="utf-8")
+        ingest(seed_dir)
+        assert not Article.objects.filter(pk=removed.pk).exists()
+        assert Article.objects.filter(pk=kept.pk, title=kept.title).exists()
+        response = client.get(f"/articles/{removed.pk}/")
+        assert response.status_code == 301 and response["Location"] == removed.page.get_absolute_url()
+        Page.objects.filter(pk=removed.page_id).delete()
+        gone = client.get(f"/articles/{removed.pk}/")
+        assert gone.status_code == 410 and "昌吉州工信系统开展工业经济观摩活动" in gone.content.decode()
+        assert client.get("/articles/987654/").status_code == 404  # never published: not found
