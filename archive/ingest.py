@@ -140,7 +140,7 @@ def ingest_file(path: Path, source: str, *, year=None, force=False, replace=Fals
     stored = Page.objects.filter(source=source).first()
     # Unchanged bytes are skipped, unless read in a named encoding: then the text decides
     # (a page once stored garbled, read again with --encoding, is a change).
-    if stored and not force and not encoding and _unchanged(stored, digest, year):
+    if stored and not force and not encoding and stored.content_hash == digest and _same_year(stored, year):
         return FileReport(source, SKIPPED, dry_run=dry_run)
     twin = None if stored else Page.objects.without_text().filter(content_hash=digest).first()
     if twin:
@@ -150,7 +150,7 @@ def ingest_file(path: Path, source: str, *, year=None, force=False, replace=Fals
         parsed = parse_page(text, year=year)
     except PageParseError as error:
         return FileReport(source, FAILED, error=error.located(str(path)), dry_run=dry_run)
-    if stored and not force and encoding and stored.raw_text == text and _unchanged(stored, stored.content_hash, year):
+    if stored and not force and encoding and stored.raw_text == text and _same_year(stored, year):
         return FileReport(source, SKIPPED, dry_run=dry_run)
     if stored and not replace and (similar := similarity(stored.raw_text, text)) < SAME_PAGE_SIMILARITY:
         return FileReport(source, FAILED, dry_run=dry_run, error=(
@@ -189,9 +189,9 @@ def _too_large(path: Path) -> str:
             "未读取,未导入")
 
 
-def _unchanged(page: Page, digest: str, year: int | None) -> bool:
-    year_same = year is None or (page.year == year and not page.year_inferred)
-    return page.content_hash == digest and year_same
+def _same_year(page: Page, year: int | None) -> bool:
+    """Whether ``--year`` (if given) is the year the page is already stored with."""
+    return year is None or (page.year == year and not page.year_inferred)
 
 
 def describe(parsed: ParsedPage) -> list[str]:
@@ -232,10 +232,12 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, *, force
         if position not in kept:
             writer.add(position, item)
     writer.continue_from(old_articles, old_standalone)
-    gone_articles = [a.pk for a in old_articles if a.pk not in writer.article_ids()]
-    gone_photos = [pk for pk in old_photo_ids if pk not in writer.photo_ids()]
+    continued_articles, continued_photos = set(writer.article_ids()), set(writer.photo_ids())
+    gone = [a for a in old_articles if a.pk not in continued_articles]
+    gone_articles = [a.pk for a in gone]
+    gone_photos = [pk for pk in old_photo_ids if pk not in continued_photos]
     PhotoCaption.objects.filter(pk__in=gone_photos).delete()
-    RemovedArticle.record(Article.objects.filter(pk__in=gone_articles))
+    RemovedArticle.record(gone)
     Article.objects.filter(pk__in=gone_articles).delete()
     writer.save()
     _prune_unused(old_sections, old_people)

@@ -16,7 +16,7 @@ class ArchiveSearchBackend(BaseSearchBackend):
         """A batch of ``update_index``: the documents are read again under the index lock, so
         an edit saved (and indexed) since haystack read this batch is not overwritten by its
         older copy."""
-        label = f"{index.get_model()._meta.app_label}.{index.get_model()._meta.model_name}"
+        label = index.get_model()._meta.label_lower
         pks = [obj.pk for obj in iterable]
         if pks:
             engine().write(lambda: documents.batch(label, pks), timeout=BATCH_LOCK_WAIT, size=len(pks))

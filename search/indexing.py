@@ -22,11 +22,12 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 
 from . import documents
 from .engines import IndexFailure, IndexUnavailable, engine
+from .engines.base import KINDS
 from .models import PendingIndexUpdate
 
 log = logging.getLogger(__name__)
 
-INDEXED_LABELS = ("archive.article", "archive.photocaption")
+INDEXED_LABELS = tuple(KINDS.values())
 INTERACTIVE_LOCK_WAIT = 0.5  # an admin save waits this long for the lock, then queues
 BATCH_LOCK_WAIT = 120.0  # a batch job (update_index, an ingest run) waits this long, then queues
 BATCH_SIZE = 500

@@ -113,9 +113,9 @@ def _load(raw_hits: list[RawHit], parsed: ParsedQuery) -> list[Hit]:
     wanted: dict[str, list[int]] = {label: [] for label in MODELS}
     for hit in raw_hits:
         wanted[hit.label].append(hit.pk)
-    photo_pks = [pk for hit in raw_hits for pk in hit.photos]
+        wanted["archive.photocaption"] += hit.photos  # folded under it: loaded with the photo hits
     loaded = {label: MODELS[label].objects.for_results().in_bulk(ids) for label, ids in wanted.items() if ids}
-    photos = PhotoCaption.objects.for_results().in_bulk(photo_pks) if photo_pks else {}
+    photos = loaded.get("archive.photocaption", {})
     hits = []
     for hit in raw_hits:
         obj = loaded[hit.label].get(hit.pk)

@@ -36,10 +36,23 @@ DEFAULT_BUDGET = 1.0  # seconds a search may take (settings.ARCHIVE_SEARCH_BUDGE
 class IndexUnavailable(Exception):
     """The index is busy or unreachable for now; the same write will work later."""
 
+    @classmethod
+    def busy(cls, location, detail: object = "") -> IndexUnavailable:
+        return cls(f"检索索引 {location} 正被另一进程写入" + (f":{detail}" if detail else ""))
+
 
 class IndexFailure(Exception):
     """The index cannot be read or written (full disk, broken or outdated files); its message
     names the index and what to do."""
+
+    @classmethod
+    def unusable(cls, location, error: BaseException) -> IndexFailure:
+        return cls(f"检索索引 {location} 无法读写:{error!r}。"
+                   "请检查磁盘空间与文件,必要时运行 python manage.py rebuild_index 重建。")
+
+    @classmethod
+    def outdated(cls, location, detail: str = "") -> IndexFailure:
+        return cls(f"检索索引 {location} 由其他版本写成{detail}:请运行 python manage.py rebuild_index 重建。")
 
 
 class SearchTooExpensive(Exception):

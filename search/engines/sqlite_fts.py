@@ -230,10 +230,9 @@ class SqliteFtsEngine(SearchEngine):
         except sqlite3.Error as error:
             code = getattr(error, "sqlite_errorcode", 0) & 0xFF
             if code in BUSY_CODES:
-                raise IndexUnavailable(f"检索索引 {self.path} 正被另一进程写入:{error}") from error
+                raise IndexUnavailable.busy(self.path, error) from error
             if code in FAILURE_CODES:
-                raise IndexFailure(f"检索索引 {self.path} 无法读写:{error}。"
-                                   "请检查磁盘空间与文件,必要时运行 python manage.py rebuild_index 重建。") from error
+                raise IndexFailure.unusable(self.path, error) from error
             raise
 
     def _connect(self, timeout: float) -> sqlite3.Connection:
@@ -256,8 +255,7 @@ class SqliteFtsEngine(SearchEngine):
                     db.execute("COMMIT")
                 version = self._version(db)
                 if version != SCHEMA_VERSION:
-                    raise IndexFailure(f"检索索引 {self.path} 由其他版本写成(格式 {version},本程序读 {SCHEMA_VERSION}):"
-                                       "请运行 python manage.py rebuild_index 重建。")
+                    raise IndexFailure.outdated(self.path, f"(格式 {version},本程序读 {SCHEMA_VERSION})")
             self._ready = True
 
     @staticmethod

@@ -122,7 +122,7 @@ class Snapshot:
 
 
 def _month(ordinal: int) -> str | None:
-    return None if ordinal <= 1 else datetime.date.fromordinal(ordinal).strftime("%Y-%m")
+    return None if ordinal == UNDATED else datetime.date.fromordinal(ordinal).strftime("%Y-%m")
 
 
 def _segment_key(leaf) -> tuple | None:
@@ -241,22 +241,17 @@ class WhooshEngine(SearchEngine):
             try:
                 if not storage.index_exists(INDEX_NAME):
                     if _other_indexes(storage):
-                        raise IndexFailure(f"检索索引 {self.path} 由其他版本写成:请运行 python manage.py rebuild_index 重建。")
+                        raise IndexFailure.outdated(self.path)
                     storage.create_index(self.schema, INDEX_NAME)
                 index = storage.open_index(INDEX_NAME)
             except IndexFailure:
                 raise
             except Exception as error:  # unpickling a broken table of contents can raise anything
-                raise self._failure(error) from error
+                raise IndexFailure.unusable(self.path, error) from error
             if _layout(index.schema) != _layout(self.schema):
-                raise IndexFailure(f"检索索引 {self.path} 由其他版本写成,字段不同:"
-                                   "请运行 python manage.py rebuild_index 重建。")
+                raise IndexFailure.outdated(self.path, ",字段不同")
             self._index = index
             return index
-
-    def _failure(self, error: Exception) -> IndexFailure:
-        return IndexFailure(f"检索索引 {self.path} 无法读写:{error!r}。"
-                            "请检查磁盘空间与文件,必要时运行 python manage.py rebuild_index 重建。")
 
     def _searcher(self):
         """This thread's searcher, refreshed only when a writer has committed since."""
@@ -268,7 +263,7 @@ class WhooshEngine(SearchEngine):
             else:
                 current = current.refresh()  # reuses unchanged segments, closes the rest
         except Exception as error:  # Whoosh alone runs here: a broken table of contents or segment
-            raise self._failure(error) from error
+            raise IndexFailure.unusable(self.path, error) from error
         self._local.searcher = current
         return current
 
@@ -303,7 +298,7 @@ class WhooshEngine(SearchEngine):
         try:
             return self._search(request)
         except READ_ERRORS as error:
-            raise self._failure(error) from error
+            raise IndexFailure.unusable(self.path, error) from error
 
     def _search(self, request: SearchRequest) -> RawResults:
         deadline = Deadline(request.budget)
@@ -411,9 +406,9 @@ class WhooshEngine(SearchEngine):
         try:
             return index.writer(**options)
         except LockError as error:
-            raise IndexUnavailable(f"检索索引 {self.path} 正被另一进程写入") from error
+            raise IndexUnavailable.busy(self.path) from error
         except READ_ERRORS as error:  # the table of contents could not be read
-            raise self._failure(error) from error
+            raise IndexFailure.unusable(self.path, error) from error
 
     def write(self, read, *, timeout: float, size: int = 0) -> None:
         writer = self._writer(timeout, parallel=size >= PARALLEL_MIN_DOCS)
@@ -425,11 +420,10 @@ class WhooshEngine(SearchEngine):
                     writer.delete_by_term("ident", identifier, searcher=searcher)
             for doc in batch.documents:
                 writer.add_document(**fields(doc))
-        except OSError as error:
+        except BaseException as error:
             writer.cancel()
-            raise self._failure(error) from error
-        except BaseException:
-            writer.cancel()
+            if isinstance(error, OSError):
+                raise IndexFailure.unusable(self.path, error) from error
             raise
         self._commit(writer)
 
@@ -439,7 +433,7 @@ class WhooshEngine(SearchEngine):
         except OSError as error:
             with contextlib.suppress(Exception):  # let go of the lock and the half-written files
                 writer.cancel()
-            raise self._failure(error) from error
+            raise IndexFailure.unusable(self.path, error) from error
 
     def clear(self, *, timeout: float) -> None:
         try:
@@ -455,14 +449,14 @@ class WhooshEngine(SearchEngine):
         deadline = time.monotonic() + timeout
         while not lock.acquire():
             if time.monotonic() > deadline:
-                raise IndexUnavailable(f"检索索引 {self.path} 正被另一进程写入")
+                raise IndexUnavailable.busy(self.path)
             time.sleep(0.05)
         try:
             storage.create_index(self.schema, INDEX_NAME)
             for name in _other_files(storage):
                 storage.delete_file(name)
         except OSError as error:
-            raise self._failure(error) from error
+            raise IndexFailure.unusable(self.path, error) from error
         finally:
             lock.release()
         self.close()
