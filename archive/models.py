@@ -31,6 +31,16 @@ class PageQuerySet(models.QuerySet):
         )
 
 
+class DateSource(models.TextChoices):
+    """Where a page's date was read, most trusted first (see ``archive/issues.py``)."""
+
+    PATH = "path", "文件路径"
+    OPTION = "option", "导入参数 --date"
+    DATELINE = "dateline", "版面电头"
+    MENTION = "mention", "版面提及的日期"
+    NONE = "", "无"
+
+
 class Page(models.Model):
     source = models.CharField("来源文件", max_length=255, unique=True)
     content_hash = models.CharField("内容哈希", max_length=64, db_index=True)
@@ -38,7 +48,10 @@ class Page(models.Model):
     raw_text = models.TextField("原文")
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
     year_inferred = models.BooleanField("年份系推断", default=True)
-    date = models.DateField("日期", null=True, blank=True, help_text="版面上最新的稿件日期")
+    date = models.DateField("日期", null=True, blank=True, help_text="出版日期(期)")
+    date_source = models.CharField("日期来源", max_length=10, choices=DateSource.choices, blank=True)
+    label = models.CharField("版次", max_length=16, blank=True, help_text="版面在当期的名称,如“1”或“A01”")
+    sequence = models.PositiveIntegerField("版序", default=0, help_text="当期各版的排列顺序")
     ingested_at = models.DateTimeField("首次导入", auto_now_add=True)
     updated_at = models.DateTimeField("最近导入", auto_now=True)
 
@@ -46,8 +59,15 @@ class Page(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "版面"
-        ordering = ["-date", "source"]
-        indexes = [models.Index(fields=["-date", "-source"], name="page_newest")]
+        ordering = ["-date", "sequence", "source"]
+        indexes = [
+            models.Index(fields=["-date", "-source"], name="page_newest"),
+            models.Index(fields=["date", "sequence"], name="page_in_issue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "label"], condition=models.Q(date__isnull=False),
+                                    name="page_label_unique_in_issue"),
+        ]
 
     def __str__(self):
         return self.source
@@ -228,6 +248,22 @@ class RemovedArticle(models.Model):
     def record(cls, articles) -> None:
         cls.objects.bulk_create([cls(article_id=a.pk, page_id=a.page_id, title=str(a)) for a in articles],
                                 ignore_conflicts=True)
+
+
+class FormerPageAddress(models.Model):
+    """A date and page label a page was once published under: a correction that moves a page
+    to another date or place in the issue leaves its old address leading to it."""
+
+    date = models.DateField("日期")
+    label = models.CharField("版次", max_length=16)
+    page = models.ForeignKey(Page, models.CASCADE, related_name="former_addresses", verbose_name="版面")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "版面旧地址"
+        constraints = [models.UniqueConstraint(fields=["date", "label"], name="former_page_address_unique")]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} 第{self.label}版 → {self.page}"
 
 
 class PhotoQuerySet(DatedQuerySet):
