@@ -21,3 +21,13 @@ def link_people(text, contributions):
         last = match.end()
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))
+
+
+@register.filter
+def credits_by_role(item) -> list:
+    """[(role label, [person, …]), …] in printed order, from the item's prefetched contributions:
+    a byline as a reader wants it (记者 左晓雨、刘茜 · 通讯员 高祥钧), each name a link."""
+    groups: dict[str, list] = {}
+    for contribution in item.contributions.all():
+        groups.setdefault(contribution.get_role_display(), []).append(contribution.person)
+    return list(groups.items())
