@@ -8,6 +8,7 @@ file replaces that page's items; articles edited in the admin are kept (and repo
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from .models import (
 )
 from .parser import Article as ParsedArticle
 from .parser import PageParseError, ParsedPage, Paragraph, Photo, Subheading, decode_page, parse_page
+from .placement import Dating, PlacementConflict, dating_after_parse, dating_before_parse, keep_former_address, place_page
 from .signals import ingest_finished, ingest_run, items_changed
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
@@ -42,6 +44,7 @@ class FileReport:
     note: str = ""  # why a file was skipped, when not because it is unchanged
     preview: list[str] = field(default_factory=list)
     dry_run: bool = False
+    dating: Dating | None = None  # the page's date and where it came from
 
     def line(self) -> str:
         label = STATUS_LABELS[self.status] + ("(预演)" if self.dry_run and self.status != FAILED else "")
@@ -50,6 +53,8 @@ class FileReport:
         if self.status == SKIPPED:
             return f"{label} {self.source}:{self.note or '内容未变'}"
         text = f"{label} {self.source}:稿件 {self.articles} 篇,图片 {self.photos} 张"
+        if self.dating:
+            text += f",{self.dating.describe()}"
         if self.kept_edited:
             kept = "、".join(f"《{t}》" for t in self.kept_edited)
             text += f";保留后台修改过的稿件 {len(self.kept_edited)} 篇 {kept}(加 --force 覆盖)"
@@ -105,6 +110,7 @@ def ingest_paths(
     paths: Iterable[str | Path],
     *,
     year: int | None = None,
+    date: datetime.date | None = None,
     force: bool = False,
     replace: bool = False,
     dry_run: bool = False,
@@ -114,8 +120,8 @@ def ingest_paths(
     report = IngestReport()
     with ingest_run():
         for path, source in page_files(paths):
-            result = ingest_file(path, source, year=year, force=force, replace=replace, dry_run=dry_run,
-                                 encoding=encoding)
+            result = ingest_file(path, source, year=year, date=date, force=force, replace=replace,
+                                 dry_run=dry_run, encoding=encoding)
             report.files.append(result)
             if on_file:
                 on_file(result)
@@ -124,7 +130,7 @@ def ingest_paths(
     return report
 
 
-def ingest_file(path: Path, source: str, *, year=None, force=False, replace=False, dry_run=False,
+def ingest_file(path: Path, source: str, *, year=None, date=None, force=False, replace=False, dry_run=False,
                 encoding=None) -> FileReport:
     if not source:
         return FileReport(str(path), FAILED, dry_run=dry_run,
@@ -138,19 +144,22 @@ def ingest_file(path: Path, source: str, *, year=None, force=False, replace=Fals
         return FileReport(source, FAILED, error=f"{path}: 无法读取({error.strerror or error})", dry_run=dry_run)
     digest = hashlib.sha256(data).hexdigest()
     stored = Page.objects.filter(source=source).first()
+    dating = dating_before_parse(path, year=year, date=date)
     # Unchanged bytes are skipped, unless read in a named encoding: then the text decides
     # (a page once stored garbled, read again with --encoding, is a change).
-    if stored and not force and not encoding and stored.content_hash == digest and _same_year(stored, year):
+    unchanged_dating = stored and _same_year(stored, year) and _same_date(stored, dating)
+    if stored and not force and not encoding and stored.content_hash == digest and unchanged_dating:
         return FileReport(source, SKIPPED, dry_run=dry_run)
     twin = None if stored else Page.objects.without_text().filter(content_hash=digest).first()
     if twin:
         return FileReport(source, SKIPPED, note=f"与已存的版面 {twin.source} 内容相同,不重复存入", dry_run=dry_run)
     try:
         text = decode_page(data, encoding)
-        parsed = parse_page(text, year=year)
+        parsed = parse_page(text, year=dating.year)
     except PageParseError as error:
         return FileReport(source, FAILED, error=error.located(str(path)), dry_run=dry_run)
-    if stored and not force and encoding and stored.raw_text == text and _same_year(stored, year):
+    dating = dating_after_parse(dating, parsed)
+    if stored and not force and encoding and stored.raw_text == text and unchanged_dating:
         return FileReport(source, SKIPPED, dry_run=dry_run)
     if stored and not replace and (similar := similarity(stored.raw_text, text)) < SAME_PAGE_SIMILARITY:
         return FileReport(source, FAILED, dry_run=dry_run, error=(
@@ -160,9 +169,11 @@ def ingest_file(path: Path, source: str, *, year=None, force=False, replace=Fals
     if dry_run:
         status = UPDATED if stored else CREATED
         return FileReport(source, status, len(parsed.articles), len(parsed.photos),
-                          preview=describe(parsed), dry_run=True)
+                          preview=describe(parsed), dry_run=True, dating=dating)
     try:
-        return store_page(source, digest, text, parsed, force=force, origin=str(path.resolve()))
+        return store_page(source, digest, text, parsed, dating, force=force, origin=str(path.resolve()))
+    except PlacementConflict as error:
+        return FileReport(source, FAILED, error=f"{path}: {error};未导入")
     except DatabaseError as error:
         return FileReport(source, FAILED, error=f"{path}: 数据库错误({error}),此文件未写入")
 
@@ -194,6 +205,11 @@ def _same_year(page: Page, year: int | None) -> bool:
     return year is None or (page.year == year and not page.year_inferred)
 
 
+def _same_date(page: Page, dating: Dating) -> bool:
+    """Whether the date the path or ``--date`` gives (if any) is the one the page is stored with."""
+    return dating.date is None or (page.date == dating.date and page.date_source == dating.source)
+
+
 def describe(parsed: ParsedPage) -> list[str]:
     """One line per item, for ``--dry-run``."""
     lines = []
@@ -211,15 +227,16 @@ def describe(parsed: ParsedPage) -> list[str]:
 
 
 @transaction.atomic
-def store_page(source: str, digest: str, text: str, parsed: ParsedPage, *, force: bool = False,
+def store_page(source: str, digest: str, text: str, parsed: ParsedPage, dating: Dating, *, force: bool = False,
                origin: str = "") -> FileReport:
     page = Page.objects.select_for_update().filter(source=source).first()
     status = UPDATED if page else CREATED
     page = page or Page(source=source)
     page.content_hash, page.raw_text, page.origin = digest, text, origin
     page.year, page.year_inferred = parsed.year, parsed.year_inferred
-    page.date = parsed.date
+    former_address = place_page(page, dating)
     page.save()
+    keep_former_address(page, former_address)
 
     kept = {} if force else {a.position: a for a in page.articles.edited()}
     old_articles = list(page.articles.exclude(pk__in=[a.pk for a in kept.values()]).prefetch_related("photos"))
@@ -250,7 +267,7 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, *, force
     )
     return FileReport(
         source, status, len(parsed.articles), len(parsed.photos),
-        kept_edited=[str(a) for a in kept.values()],
+        kept_edited=[str(a) for a in kept.values()], dating=dating,
     )
 
 

@@ -6,7 +6,7 @@ counts the body blocks (paragraphs and subheadings) printed above it.
 """
 
 from django.db import models
-from django.db.models import Count, F, Max, Min, Prefetch
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -29,6 +29,37 @@ class PageQuerySet(models.QuerySet):
             Prefetch("articles", queryset=Article.objects.for_display()),
             Prefetch("photos", queryset=PhotoCaption.objects.standalone().for_display()),
         )
+
+    def with_lead(self):
+        """Each page with what names it beside its date: its first article's rubric and title
+        (one indexed lookup per page: (page, position) is unique)."""
+        first = Article.objects.filter(page=OuterRef("pk")).order_by("position")
+        return self.annotate(lead_title=Subquery(first.values("title")[:1]),
+                             lead_rubric=Subquery(first.values("section__name")[:1]))
+
+    def in_reading_order(self):
+        """Issues oldest first, each issue's pages in order; undated pages after them all."""
+        return self.order_by(F("date").asc(nulls_last=True), "sequence", "source")
+
+    def newest_first(self):
+        return self.order_by(F("date").desc(nulls_last=True), "sequence", "source")
+
+    def issue(self, day):
+        return self.filter(date=day).order_by("sequence", "source")
+
+    def preceding(self, page):
+        """The page read before ``page``: earlier in its issue, else the last of the issue before.
+        Two indexed lookups (``page_in_issue``), however large the archive."""
+        if page.date is None:
+            return self.filter(date=None, source__lt=page.source).order_by("-source").first()
+        same_issue = self.filter(date=page.date, sequence__lt=page.sequence).order_by("-sequence").first()
+        return same_issue or self.filter(date__lt=page.date).order_by("-date", "-sequence").first()
+
+    def following(self, page):
+        if page.date is None:
+            return self.filter(date=None, source__gt=page.source).order_by("source").first()
+        same_issue = self.filter(date=page.date, sequence__gt=page.sequence).order_by("sequence").first()
+        return same_issue or self.filter(date__gt=page.date).order_by("date", "sequence").first()
 
 
 class DateSource(models.TextChoices):
@@ -70,10 +101,39 @@ class Page(models.Model):
         ]
 
     def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """A page as a reader names it: its issue's date and its label (2023年4月17日 第1版)."""
+        if self.date and self.label:
+            return f"{self.date.year}年{self.date.month}月{self.date.day}日 第{self.label}版"
         return self.source
 
+    @property
+    def date_inferred(self) -> bool:
+        """Whether the year of the page's date was guessed (read from datelines without a year)."""
+        return bool(self.date and self.year_inferred and self.date_source in (DateSource.DATELINE, DateSource.MENTION))
+
+    @property
+    def has_address(self) -> bool:
+        """Whether the page has a readable address (by issue date and label)."""
+        return bool(self.date and self.label)
+
     def get_absolute_url(self):
+        if self.has_address:
+            return reverse("archive:issue-page", args=[self.date, self.label])
         return reverse("archive:page", args=[self.pk])
+
+    def get_text_url(self):
+        if self.has_address:
+            return reverse("archive:issue-page-text", args=[self.date, self.label])
+        return reverse("archive:page-text", args=[self.pk])
+
+    def article_url(self, article_id: int) -> str:
+        if self.has_address:
+            return reverse("archive:issue-article", args=[self.date, self.label, article_id])
+        return reverse("archive:article", args=[article_id])
 
     def items(self):
         """Articles and stand-alone photos in reading order (uses ``with_items`` prefetches)."""
@@ -130,6 +190,23 @@ class Person(models.Model):
         return reverse("archive:person", args=[self.pk])
 
 
+class ShownDate:
+    """The one date a reader sees for an item: its own (its dateline), else its page's. The same
+    on the item's page, in lists, in search results and in feeds (``DatedQuerySet.dated``)."""
+
+    @property
+    def shown_date(self):
+        return self.date or self.page.date
+
+    @property
+    def date_is_page_date(self) -> bool:
+        return not self.date and bool(self.page.date)
+
+    @property
+    def shown_date_inferred(self) -> bool:
+        return self.date_inferred if self.date else self.page.date_inferred
+
+
 class DatedQuerySet(models.QuerySet):
     """Items carry ``when``: their own date, else their page's (a feature without a dateline)."""
 
@@ -175,7 +252,7 @@ class ArticleQuerySet(DatedQuerySet):
         return self.filter(edited_at__isnull=False)
 
 
-class Article(models.Model):
+class Article(ShownDate, models.Model):
     page = models.ForeignKey(Page, models.CASCADE, related_name="articles", verbose_name="版面")
     position = models.PositiveIntegerField("版面顺序")
     section = models.ForeignKey(
@@ -203,7 +280,7 @@ class Article(models.Model):
         return self.title or self.kicker or f"{self.page} #{self.position}"
 
     def get_absolute_url(self):
-        return reverse("archive:article", args=[self.pk])
+        return self.page.article_url(self.pk)
 
     def blocks(self):
         return body.split_blocks(self.body)
@@ -282,7 +359,7 @@ class PhotoQuerySet(DatedQuerySet):
         return self.filter(pk__in=PhotoContribution.objects.filter(person=person).values("photo"))
 
 
-class PhotoCaption(models.Model):
+class PhotoCaption(ShownDate, models.Model):
     page = models.ForeignKey(Page, models.CASCADE, related_name="photos", verbose_name="版面")
     article = models.ForeignKey(
         Article, models.CASCADE, null=True, blank=True, related_name="photos", verbose_name="所属稿件"
@@ -307,8 +384,8 @@ class PhotoCaption(models.Model):
         return self.caption[:40]
 
     def get_absolute_url(self):
-        if self.article_id:
-            return f"{self.article.get_absolute_url()}#photo-{self.pk}"
+        if self.article_id:  # the article is on the same page, which is already loaded
+            return f"{self.page.article_url(self.article_id)}#photo-{self.pk}"
         return f"{self.page.get_absolute_url()}#photo-{self.pk}"
 
     def photographers(self):

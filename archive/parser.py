@@ -32,6 +32,7 @@ from typing import Union
 import charset_normalizer
 
 from .contributors import CORRESPONDENT, REPORTER, parse_credit_names
+from .numerals import ascii_dates
 
 # --- public data -------------------------------------------------------------------------
 
@@ -107,6 +108,7 @@ class ParsedPage:
     year: int | None
     year_inferred: bool
     date: datetime.date | None = None  # see ``page_date``
+    date_source: str = ""  # DATELINE or MENTION, or "" without a date
 
     @property
     def articles(self) -> list[Article]:
@@ -133,7 +135,8 @@ HAN = r"\u3400-\u9fff"
 # 强信心 起好步 开新局: three or more short phrases of Han characters set apart by spaces.
 SLOGAN = re.compile(rf"^[{HAN}]{{2,8}}(?:\s+[{HAN}]{{2,8}}){{2,}}$")
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=\s*[年((])")
-MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})日")
+LEADING_DATE_CHARS = 16  # 二〇二三年十二月三十一日 is 12
+MONTH_DAY = re.compile(r"^(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})月(\d{1,2})日")
 ANY_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日")
 NEWS_BYLINE = re.compile(
     r"^本报讯\s*(?:"
@@ -488,11 +491,11 @@ def _kicker_or_subtitle(head: Headline, first: Line, second: Line) -> None:
 
 
 def _leading_date(text: str, year: int | None) -> datetime.date | None:
-    match = MONTH_DAY.match(text)
-    if not match or year is None:
+    match = MONTH_DAY.match(ascii_dates(text[:LEADING_DATE_CHARS]))
+    if not match or not (match.group(1) or year):
         return None
     try:
-        return datetime.date(year, int(match.group(1)), int(match.group(2)))
+        return datetime.date(int(match.group(1) or year), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
 
@@ -504,24 +507,27 @@ def _dates_in(item: Item):
         yield from (photo.date for photo in item.photos if photo.date)
 
 
-def page_date(text: str, items: list[Item], year: int | None) -> datetime.date | None:
+DATELINE, MENTION = "dateline", "mention"  # where ``page_date`` found the date
+
+
+def page_date(text: str, items: list[Item], year: int | None) -> tuple[datetime.date | None, str]:
     """The newest dateline or photo date on the page; for a page with none (a feature page),
-    the newest day its text mentions."""
+    the newest day its text mentions. With where it was found."""
     dated = [d for item in items for d in _dates_in(item)]
     if dated or year is None:
-        return max(dated, default=None)
+        return max(dated, default=None), DATELINE if dated else ""
     mentioned = []
-    for month, day in ANY_MONTH_DAY.findall(text):
+    for month, day in ANY_MONTH_DAY.findall(ascii_dates(text)):
         try:
             mentioned.append(datetime.date(year, int(month), int(day)))
         except ValueError:
             continue
-    return max(mentioned, default=None)
+    return max(mentioned, default=None), MENTION if mentioned else ""
 
 
 def infer_year(text: str) -> int | None:
     """The four-digit year the page mentions most; on a tie, the latest."""
-    counts = Counter(int(y) for y in YEAR.findall(text))
+    counts = Counter(int(y) for y in YEAR.findall(ascii_dates(text)))
     if not counts:
         return None
     return max(counts, key=lambda year: (counts[year], year))
@@ -664,4 +670,4 @@ def parse_page(text: str, year: int | None = None) -> ParsedPage:
     items = _PageAssembler(_units(blocks), year).assemble()
     if not any(isinstance(i, Photo) or i.title or i.byline for i in items):
         raise PageParseError("no article headline, byline or photo credit found", blocks[0].first_line)
-    return ParsedPage(items, year, inferred and year is not None, page_date(text, items, year))
+    return ParsedPage(items, year, inferred and year is not None, *page_date(text, items, year))

@@ -32,8 +32,9 @@ def article_json(article: Article) -> dict:
         "byline": article.byline,
         "reporters": article.names(Role.REPORTER),
         "correspondents": article.names(Role.CORRESPONDENT),
-        "date": _date(article.date),
+        "date": _date(article.date),  # its dateline's; null when it printed none
         "date_inferred": article.date_inferred,
+        "shown_date": _date(article.shown_date),  # the one date the site shows: else the page's
         "subheadings": article.subheadings(),
         "body": "\n\n".join(article.paragraphs()),
         "blocks": [{"type": b.kind, "text": b.text} for b in article.blocks()],
@@ -45,7 +46,10 @@ def page_json(page: Page) -> dict:
     return {
         "id": page.pk,
         "source": page.source,
+        "name": page.name,
         "date": _date(page.date),
+        "date_source": page.date_source,
+        "label": page.label,
         "url": page.get_absolute_url(),
         "items": [photo_json(i) if isinstance(i, PhotoCaption) else article_json(i) for i in page.items()],
     }

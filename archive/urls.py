@@ -1,17 +1,26 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import api, dates, feeds, views
+from . import api, converters, dates, feeds, views
 from .sitemaps import SITEMAPS
 
 app_name = "archive"
+register_converter(converters.IsoDateConverter, "isodate")
+register_converter(converters.PageLabelConverter, "label")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("pages/", views.PageListView.as_view(), name="pages"),
+    # A page's and an article's addresses: by issue date and page label once the page has a
+    # date; the numeric ones (the only ones before) answer an undated page or redirect.
     path("pages/<int:pk>/", views.PageDetailView.as_view(), name="page"),
     path("pages/<int:pk>/text/", views.PageTextView.as_view(), name="page-text"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article"),
+    path("issues/<isodate:day>/", views.IssueView.as_view(), name="issue"),
+    path("issues/<isodate:day>/<label:label>/", views.PageDetailView.as_view(), name="issue-page"),
+    path("issues/<isodate:day>/<label:label>/text/", views.PageTextView.as_view(), name="issue-page-text"),
+    path("issues/<isodate:day>/<label:label>/articles/<int:pk>/", views.ArticleDetailView.as_view(),
+         name="issue-article"),
     path("dates/", dates.DateIndexView.as_view(), name="dates"),
     path("dates/<int:year>/", dates.YearView.as_view(), name="year"),
     path("dates/<int:year>/<int:month>/", dates.MonthView.as_view(), name="month"),

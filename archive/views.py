@@ -1,10 +1,11 @@
 """Reader-facing pages. Thin: a queryset method from the models and a template each."""
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Page, Person, PhotoCaption, RemovedArticle, Role, Section
+from .models import Article, FormerPageAddress, Page, Person, PhotoCaption, RemovedArticle, Role, Section
 
 ITEMS_PER_PAGE = 20
 
@@ -17,7 +18,7 @@ class HomeView(TemplateView):
         firsts, lasts = [s[0] for s in spans if s[0]], [s[1] for s in spans if s[1]]
         first, last = min(firsts, default=None), max(lasts, default=None)
         return super().get_context_data(
-            pages=Page.objects.without_text().order_by("-date", "-source")[:8],
+            pages=Page.objects.without_text().with_lead().newest_first()[:8],
             articles=Article.objects.for_display().newest_first()[:10],
             sections=Section.objects.with_counts(),
             first_date=first,
@@ -27,13 +28,50 @@ class HomeView(TemplateView):
 
 
 class PageListView(ListView):
-    queryset = Page.objects.without_text().order_by("source")
+    queryset = Page.objects.without_text().with_lead().newest_first()
     paginate_by = 50
     template_name = "archive/page_list.html"
     context_object_name = "newspaper_pages"
 
 
-class PageDetailView(DetailView):
+def redirect_keeping_query(request, url: str):
+    query = request.GET.urlencode()
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
+class AddressedMixin:
+    """An object with one canonical address (``address``): reached by another one — a number,
+    a former or stale date and label — it redirects there, keeping the query (``?hl=``)."""
+
+    def address(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        address = self.address(self.object)
+        if request.path != address:
+            return redirect_keeping_query(request, address)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+class PageLookupMixin(AddressedMixin):
+    """A page by number (``pk``) or by issue date and label, or by an address it once had."""
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        if "pk" in self.kwargs:
+            return get_object_or_404(queryset, pk=self.kwargs["pk"])
+        day, label = self.kwargs["day"], self.kwargs["label"]
+        page = queryset.filter(date=day, label=label).first()
+        if page is None:
+            former = FormerPageAddress.objects.filter(date=day, label=label).first()
+            page = former and queryset.filter(pk=former.page_id).first()
+        if page is None:
+            raise Http404(f"{day:%Y-%m-%d} 没有第 {label} 版")
+        return page
+
+
+class PageDetailView(PageLookupMixin, DetailView):
     model = Page
     queryset = Page.objects.with_items()
     template_name = "archive/page_detail.html"
@@ -41,21 +79,46 @@ class PageDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         page = self.object
+        pages = Page.objects.without_text()
         return super().get_context_data(
             items=page.items(),
-            previous_page=Page.objects.without_text().filter(source__lt=page.source).order_by("-source").first(),
-            next_page=Page.objects.without_text().filter(source__gt=page.source).order_by("source").first(),
+            previous_page=pages.preceding(page),
+            next_page=pages.following(page),
             **kwargs,
         )
 
 
-class PageTextView(DetailView):
+class PageTextView(PageLookupMixin, DetailView):
     """The page as ingested, for archivists checking the source."""
 
     model = Page
 
+    def address(self, page) -> str:
+        return page.get_text_url()
+
     def render_to_response(self, context, **response_kwargs):
         return HttpResponse(self.object.raw_text, content_type="text/plain; charset=utf-8")
+
+
+class IssueView(TemplateView):
+    """One day's paper: its pages in order, each with its headlines."""
+
+    template_name = "archive/issue.html"
+
+    def get_context_data(self, **kwargs):
+        day = self.kwargs["day"]
+        headlines = Article.objects.select_related("section").only(
+            "page_id", "position", "kicker", "title", "subtitle", "section__name").order_by("position")
+        pages = list(Page.objects.without_text().issue(day).prefetch_related(Prefetch("articles", headlines)))
+        if not pages:
+            raise Http404(f"{day:%Y-%m-%d} 没有版面")
+        dated = Page.objects.exclude(date=None)
+        return super().get_context_data(
+            issue_pages=pages,
+            previous_issue=dated.filter(date__lt=day).order_by("-date").values_list("date", flat=True).first(),
+            next_issue=dated.filter(date__gt=day).order_by("date").values_list("date", flat=True).first(),
+            **kwargs,
+        )
 
 
 def removed_article(request, pk: int):
@@ -68,7 +131,7 @@ def removed_article(request, pk: int):
     return render(request, "archive/article_removed.html", {"removed": removed}, status=410)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(AddressedMixin, DetailView):
     model = Article
     queryset = Article.objects.for_display()
     template_name = "archive/article_detail.html"

@@ -31,3 +31,16 @@ def credits_by_role(item) -> list:
     for contribution in item.contributions.all():
         groups.setdefault(contribution.get_role_display(), []).append(contribution.person)
     return list(groups.items())
+
+
+PAGE_DATE_NOTE = "稿件未印日期,此为所在版面的出版日期"
+INFERRED_YEAR_NOTE = "版面未印年份,年份由版面文字推断"
+
+
+@register.filter
+def date_note(item) -> str:
+    """Where an item's shown date came from, when that is not simply its dateline."""
+    notes = [PAGE_DATE_NOTE] if item.date_is_page_date else []
+    if item.shown_date_inferred:
+        notes.append(INFERRED_YEAR_NOTE)
+    return ";".join(notes)
