@@ -1,10 +1,11 @@
 """Accessibility in a real browser: axe-core finds no violations on the main pages at desktop and
-phone width."""
+phone width, and a printed article is the article alone."""
 
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from archive.models import Article, Person
 from tests.helpers import PHONE
@@ -63,3 +64,16 @@ def test_axe_finds_no_violations(browser, archive_site, name, width):
     finally:
         context.close()
 
+
+def test_a_printed_article_is_the_article_alone(page, archive_site):
+    page.goto(archive_site + urls()["article"])
+    page.emulate_media(media="print")
+    for hidden in ["nav.navbar", "aside", "footer", "form[role=search]", "nav[aria-label=同版前后稿件]"]:
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.locator("article h1")).to_be_visible()
+    expect(page.locator(".article-body p").first).to_be_visible()
+    colour = page.locator(".article-body p").first.evaluate("el => getComputedStyle(el).color")
+    assert colour == "rgb(0, 0, 0)"
+    page.emulate_media(media="screen")
+    expect(page.locator("nav.navbar")).to_be_visible()
+    expect(page.locator("aside")).to_be_visible()
