@@ -1,16 +1,18 @@
-"""What a careful site answers besides its pages: robots.txt, a favicon, and a description and
-OpenGraph tags on every page."""
+"""What a careful site answers besides its pages: robots.txt, a favicon, dates in the sitemap,
+and a description and OpenGraph tags on every page."""
 
 import html as html_lib
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from archive.models import Article
+from archive.models import Article, PhotoCaption
 
 pytestmark = pytest.mark.django_db
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def meta(page: str) -> dict[str, str]:
@@ -41,6 +43,24 @@ def test_favicon_ico_is_a_real_icon_and_pages_link_the_svg(client):
     svg = finders.find("favicon.svg")
     assert svg and open(svg, encoding="utf-8").read().startswith("<svg")
     assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in client.get("/").content.decode()
+
+
+def test_sitemap_lists_every_year_month_and_day_with_items(client, ingested, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("archive:sitemap"))
+    assert response.status_code == 200
+    entries = {url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod")
+               for url in ET.fromstring(response.content).iter(f"{SITEMAP}url")}
+    days = set(Article.objects.day_counts()) | set(PhotoCaption.objects.standalone().day_counts())
+    day_urls = {f"http://testserver{reverse('archive:day', args=[d.year, d.month, d.day])}" for d in days}
+    month_urls = {f"http://testserver{reverse('archive:month', args=[d.year, d.month])}" for d in days}
+    assert day_urls <= set(entries) and month_urls <= set(entries)
+    assert "http://testserver/dates/2023/4/17/" in entries and "http://testserver/dates/2023/" in entries
+    dated = [url for url in entries if "/dates/" in url and url != "http://testserver/dates/"]
+    assert len(dated) == len(days) + len(month_urls) + len({d.year for d in days})
+    for url in dated:  # every date listed answers, and says when it last changed
+        assert client.get(url).status_code == 200, url
+        assert entries[url] is not None and entries[url].text.startswith("2")
 
 
 def test_every_page_has_a_description_and_opengraph_tags(client, ingested):
