@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-requirements
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run serve test test-sqlite test-postgres test-fts5 browser loadtest bench bench-100k evaluate clean
+.PHONY: setup run serve test test-sqlite test-postgres test-fts5 browser debian-tools loadtest bench bench-100k evaluate clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,22 @@ serve: $(INSTALLED)
 		--access-logfile - --error-logfile -
 
 # What the tests need from Debian: chromium for Playwright (Playwright's own browser download is
-# not used), CJK fonts for readable screenshots, wrk for the load test.
-browser:
-	@command -v chromium >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ] || { \
+# not used), CJK fonts for readable screenshots, wrk for the load test, node and npm for axe-core.
+# Then axe-core itself (the accessibility checker the browser tests inject), the exact version
+# package-lock.json pins, from the npm registry into node_modules/.
+AXE := node_modules/axe-core/axe.min.js
+
+browser: debian-tools $(AXE)
+
+debian-tools:
+	@command -v chromium >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+		&& [ -d /usr/share/fonts/opentype/noto ] || { \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk wrk >/dev/null; }
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk wrk nodejs npm >/dev/null; }
+
+$(AXE): package.json package-lock.json | debian-tools
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 # The whole suite on SQLite, then again on a real PostgreSQL server that scripts/postgres.sh
 # installs and starts on 127.0.0.1, then again with the SQLite FTS5 search engine. Each pass runs
@@ -76,4 +87,4 @@ evaluate: $(BENCH_INSTALLED)
 	$(BIN)/python -m bench.evaluate
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .hypothesis bench/.work
+	rm -rf $(VENV) data .pytest_cache .hypothesis bench/.work node_modules
