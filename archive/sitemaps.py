@@ -87,5 +87,20 @@ class DateSitemap(Sitemap):
         return entry[1]
 
 
+class IssueSitemap(Sitemap):
+    """Each day's paper (/issues/2023-04-17/): one GROUP BY over the pages' indexed date."""
+
+    changefreq = "yearly"
+
+    def items(self):
+        return list(Page.objects.exclude(date=None).values_list("date").annotate(Max("updated_at")).order_by("date"))
+
+    def location(self, issue):
+        return reverse("archive:issue", args=[issue[0]])
+
+    def lastmod(self, issue):
+        return issue[1]
+
+
 SITEMAPS = {"static": StaticSitemap, "pages": PageSitemap, "articles": ArticleSitemap, "listings": ListingSitemap,
-            "dates": DateSitemap}
+            "dates": DateSitemap, "issues": IssueSitemap}

@@ -14,16 +14,33 @@ pytestmark = pytest.mark.browser
 def test_home_to_page_to_article_to_contributor(page, archive_site):
     page.goto(archive_site + "/")
     expect(page.locator("h1")).to_have_text("昌吉报纸档案")
-    page.get_by_role("link", name="004_c6eb730d5a7c42e1.txt").click()
-    expect(page.locator("h1")).to_have_text("版面 004_c6eb730d5a7c42e1.txt")
+    page.get_by_role("link", name="2023年3月26日 第1版").click()
+    expect(page.locator("h1")).to_have_text("2023年3月26日 第1版 强信心 起好步 开新局")
+    expect(page).to_have_title("2023年3月26日 第1版 · 强信心 起好步 开新局 · 昌吉报纸档案")
     expect(page.locator("figure")).to_have_count(2)  # the two stand-alone photos
     page.get_by_role("link", name="开工! 吹响项目建设“冲锋号”").click()
     expect(page.locator("h1")).to_have_text("开工! 吹响项目建设“冲锋号”")
     expect(page.locator("figure figcaption")).to_contain_text("工人们正在加紧施工。")
-    expect(page.locator(".byline")).to_have_text("本报讯 记者刘茜、通讯员宋华敏报道:")
+    expect(page.locator("header .byline")).to_have_text("记者 刘茜 通讯员 宋华敏")
     page.locator(".byline").get_by_role("link", name="宋华敏").click()
     expect(page.locator("h1")).to_have_text("宋华敏")
     expect(page.get_by_role("link", name="昌吉高新区为7家企业发放87万元清洁能源替代补贴")).to_be_visible()
+
+
+def test_a_reader_turns_the_pages_of_the_paper_in_date_order(page, archive_site):
+    page.goto(archive_site + "/pages/")
+    expect(page.locator(".page-list h2")).to_have_text(
+        ["2023年8月18日", "2023年5月17日", "2023年4月21日", "2023年4月17日", "2023年3月26日"])
+    page.get_by_role("link", name="2023年3月26日").click()
+    expect(page.locator("h1")).to_have_text("2023年3月26日")
+    expect(page.locator(".issue-pages")).to_contain_text("开工! 吹响项目建设“冲锋号”")
+    page.get_by_role("link", name="第1版").click()
+    seen = [page.locator("h1").inner_text()]
+    while page.locator("a[rel=next]").count():
+        page.locator("a[rel=next]").click()
+        seen.append(page.locator("h1").inner_text())
+    assert [heading.split(" ")[0] for heading in seen] == [
+        "2023年3月26日", "2023年4月17日", "2023年4月21日", "2023年5月17日", "2023年8月18日"]
 
 
 def test_date_calendar_leads_to_the_articles_of_a_day(page, archive_site):

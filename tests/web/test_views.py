@@ -122,7 +122,9 @@ def test_sitemap_lists_articles_pages_and_listings(client, ingested):
     assert response.status_code == 200
     urls = [loc.text for loc in ET.fromstring(response.content).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     dates = 1 + 4 + 12  # 2023, its four months and twelve days with items (tests/web/test_site_files.py)
-    assert len(urls) == 5 + 5 + 17 + Section.objects.count() + Person.objects.count() + dates
+    issues = 5  # /issues/2023-04-17/ …: each day's paper
+    assert len(urls) == 5 + 5 + 17 + Section.objects.count() + Person.objects.count() + dates + issues
+    assert "http://testserver/issues/2023-04-17/" in urls and "http://testserver/issues/2023-04-17/1/" in urls
 
 
 def test_arriving_from_a_search_marks_the_terms_in_the_article(client, ingested):
