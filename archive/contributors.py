@@ -57,3 +57,28 @@ def parse_credit_names(text: str, require_role: bool = False) -> list[tuple[str,
         else:
             return []
     return found
+
+
+def byline_names(byline: str) -> list[tuple[str, str]]:
+    """Roles and names of an article's byline as stored (``本报讯 记者刘茜、通讯员高祥钧报道:``,
+    ``本报讯(记者 张三)``, ``本报记者 常谊谊 通讯员 马文静``): what the parser credits when it
+    reads the byline on a page, for a byline staff edit in the admin."""
+    text = byline.strip()
+    if text.startswith("本报讯"):
+        return parse_credit_names(text[len("本报讯"):].strip(" \u3000((::))").removesuffix("报道"))
+    return parse_credit_names(text, require_role=True)
+
+
+def photo_credit_names(credit: str) -> list[str]:
+    """Photographers of a photo credit as printed (``本报记者 何龙 摄``)."""
+    names = credit.strip().removesuffix("摄").strip(" \u3000/\t")
+    return [name for _role, name in parse_credit_names(names)]
+
+
+def names_text(byline: str) -> str:
+    """What is left of a byline once its fixed words (本报讯, 报道, 摄) are taken away: "" when
+    the byline names nobody on purpose (``本报讯:``)."""
+    text = byline.strip()
+    if text.startswith("本报讯"):
+        text = text[len("本报讯"):].strip(" \u3000((::))").removesuffix("报道")
+    return text.removesuffix("摄").strip(" \u3000/\t")

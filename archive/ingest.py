@@ -27,6 +27,7 @@ from .models import (
 from .parser import Article as ParsedArticle
 from .parser import PageParseError, ParsedPage, Paragraph, Photo, Subheading, decode_page, parse_page
 from .placement import Dating, PlacementConflict, dating_after_parse, dating_before_parse, keep_former_address, place_page
+from .people import people_named
 from .signals import ingest_finished, ingest_run, items_changed
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
@@ -357,7 +358,8 @@ class _PageWriter:
             wanted += [(ArticleContribution, "article", article, role, name, order) for order, (role, name) in enumerate(names)]
         for photo, item, _ in self.photos:
             wanted += [(PhotoContribution, "photo", photo, Role.PHOTOGRAPHER, n, order) for order, n in enumerate(item.photographers)]
-        people = _get_or_create_by_name(Person, {w[4] for w in wanted})
+        # Through aliases: a name printed another way than its merged person's credits them.
+        people = people_named({w[4] for w in wanted})
         # A continued item's credits are written afresh (they have no address of their own).
         ArticleContribution.objects.filter(article__in=[a for a, _ in self.articles]).delete()
         PhotoContribution.objects.filter(photo__in=[p for p, _, _ in self.photos]).delete()

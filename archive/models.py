@@ -176,15 +176,27 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(models.Model):
     name = models.CharField("姓名", max_length=100, unique=True)
+    # Pinyin order (``archive/people.py``), read from an index: set on save, and explicitly
+    # where people are bulk-created (ingest), which skips ``save``.
+    sort_key = models.CharField("拼音排序", max_length=255, editable=False, default="")
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "作者"
-        ordering = ["name"]
+        ordering = ["sort_key", "name"]
+        indexes = [models.Index(fields=["sort_key", "name"], name="person_pinyin_order")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        from .people import sort_key  # people.py works on these models
+
+        self.sort_key = sort_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("archive:person", args=[self.pk])
@@ -417,3 +429,27 @@ class PhotoContribution(Contribution):
 
     class Meta(Contribution.Meta):
         verbose_name = verbose_name_plural = "图片署名"
+
+
+class PersonAlias(models.Model):
+    """Another printing of a person's name (苻苻·马汗 for 荷苒·马汗): bylines that print it credit
+    the person, and, when it was a person of its own merged into this one, that person's
+    address (``former_id``) leads here."""
+
+    name = models.CharField("别名", max_length=100, unique=True)
+    person = models.ForeignKey(Person, models.CASCADE, related_name="aliases", verbose_name="作者")
+    former_id = models.BigIntegerField("原作者编号", null=True, blank=True, unique=True, editable=False,
+                                       help_text="合并前以此姓名单列时的作者编号;其旧地址转到合并后的作者")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "作者别名"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} → {self.person}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if Person.objects.filter(name=self.name).exists():
+            raise ValidationError({"name": "已有以此为姓名的作者;请用“合并为同一人”把两人合并。"})

@@ -1,6 +1,7 @@
 """The one way ``archive`` tells others (the search index) that stored items changed.
 
-Ingest writes in bulk and sends ``items_changed`` once per page, inside the page's transaction:
+Ingest writes in bulk and sends ``items_changed`` once per page, inside the page's transaction
+(and merging two people, ``archive/people.py``, once for the items whose credits moved):
 a listener records what it must do (the search app queues index updates in the database), and
 that record commits or rolls back with the page, so a crash between the two cannot lose it.
 Listeners do slow work (writing the index) only after commit.

@@ -1,11 +1,15 @@
 """Reader-facing pages. Thin: a queryset method from the models and a template each."""
 
-from django.db.models import Prefetch
+from itertools import groupby
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Prefetch, Value
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, FormerPageAddress, Page, Person, PhotoCaption, RemovedArticle, Role, Section
+from . import people
+from .models import Article, FormerPageAddress, Page, Person, PersonAlias, PhotoCaption, RemovedArticle, Role, Section
 
 ITEMS_PER_PAGE = 20
 
@@ -188,40 +192,102 @@ class SectionDetailView(OwnerListMixin, ListView):
 
 
 class PersonListView(ListView):
-    queryset = Person.objects.with_counts().order_by("name")
+    """People in pinyin order, under an index of initial letters; ``?letter=`` shows one letter."""
+
     template_name = "archive/person_list.html"
     context_object_name = "people"
     paginate_by = 100
 
+    def get_letter(self) -> str:
+        letter = self.request.GET.get("letter", "").upper()
+        return letter if letter in people.LETTERS else ""
+
+    def get_queryset(self):
+        listed = people.listed()
+        letter = self.get_letter()
+        return listed.filter(people.letter_filter(letter)) if letter else listed
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        in_use = people.letters_in_use()
+        letter = self.get_letter()
+        context.update(
+            letter=letter,
+            letters=[(entry, entry in in_use) for entry in people.LETTERS],
+            groups=[(entry, list(group)) for entry, group in
+                    groupby(context["people"], key=lambda person: people.initial(person.sort_key))],
+            query_prefix=f"{urlencode({'letter': letter})}&" if letter else "",
+        )
+        return context
+
 
 class PersonDetailView(OwnerListMixin, ListView):
-    """A contributor's articles, or photos, newest first; ``?role=`` narrows to one role.
-    Someone who only took photos lands on their photos."""
+    """A contributor's work newest first: articles and photos in one list, or, with ``?role=``,
+    what they did in one role. The address of a person merged into another leads there."""
 
     owner_model = Person
     template_name = "archive/person_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            alias = PersonAlias.objects.filter(former_id=kwargs["pk"]).select_related("person").first()
+            if alias is None:
+                raise
+            query = f"?{request.GET.urlencode()}" if request.GET else ""
+            return HttpResponsePermanentRedirect(alias.person.get_absolute_url() + query)
+
     def get_owner(self):
         if not hasattr(self, "owner"):
-            self.owner = get_object_or_404(Person.objects.with_counts(), pk=self.kwargs["pk"])
+            counted = Person.objects.with_counts().annotate(
+                article_count=Count("articlecontribution__article", distinct=True))
+            self.owner = get_object_or_404(counted, pk=self.kwargs["pk"])
         return self.owner
 
     def get_role(self):
         role = self.request.GET.get("role", "")
-        if role in Role.values:
-            return role
-        person = self.get_owner()
-        only_photos = person.photo_count and not (person.reporter_count or person.correspondent_count)
-        return Role.PHOTOGRAPHER if only_photos else ""
+        return role if role in Role.values else ""
 
     def get_queryset(self):
         person, role = self.get_owner(), self.get_role()
         if role == Role.PHOTOGRAPHER:
             return PhotoCaption.objects.for_display().by_person(person).newest_first()
-        return Article.objects.for_display().by_person(person, role or None).newest_first()
+        if role:
+            return Article.objects.for_display().by_person(person, role).newest_first()
+        return credited_items(person)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(person=self.get_owner(), role=self.get_role(), roles=Role, **kwargs)
+        context = super().get_context_data(person=self.get_owner(), role=self.get_role(), roles=Role, **kwargs)
+        if not context["role"]:
+            context["items"] = load_items(context["object_list"])
+        context["aliases"] = [a.name for a in self.get_owner().aliases.all()]
+        return context
+
+
+def credited_items(person):
+    """(kind, id) rows of a person's articles and photos, newest first as items are listed
+    elsewhere (articles before photos on the same day): one list, counted and sliced by the
+    database, so that a page of it costs the same however much they did."""
+    def rows(queryset, kind):
+        return queryset.dated().annotate(kind=Value(kind), source=F("page__source")).values_list(
+            "kind", "pk", "when", "source", "position").order_by()
+
+    articles = rows(Article.objects.by_person(person), "article")
+    photos = rows(PhotoCaption.objects.by_person(person), "photo")
+    return articles.union(photos, all=True).order_by(F("when").desc(nulls_last=True), "kind", "source", "position")
+
+
+def load_items(rows) -> list[dict]:
+    """The articles and photos of a page of ``credited_items``, in its order, as
+    ``{"article": …}`` or ``{"photo": …}`` for the template."""
+    rows = list(rows)
+    wanted = {kind: [pk for k, pk, *_ in rows if k == kind] for kind in ("article", "photo")}
+    loaded = {
+        "article": Article.objects.for_display().in_bulk(wanted["article"]) if wanted["article"] else {},
+        "photo": PhotoCaption.objects.for_display().in_bulk(wanted["photo"]) if wanted["photo"] else {},
+    }
+    return [{kind: loaded[kind][pk]} for kind, pk, *_ in rows if pk in loaded[kind]]
 
 
 class PhotoListView(ListView):

@@ -14,7 +14,8 @@ Two token streams are indexed for every piece of text:
 Every engine is sent these tokens, made here, and only splits them at spaces: no engine
 analyses Chinese itself, so all of them agree on what a match is.
 
-Normalisation (``normalize``) is the same on both sides, index and query: traditional to
+Normalisation (``normalize``, defined in ``archive/folding.py`` so that the admin's search folds
+with the same rule) is the same on both sides, index and query: traditional to
 simplified (OpenCC), full-width to half-width (NFKC), lower-case Latin. It maps every
 character to exactly one character, so offsets in normalised text are offsets in the original,
 which is what the highlighter relies on.
@@ -22,42 +23,13 @@ which is what the highlighter relies on.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from itertools import compress, count
 
-import opencc
 import rjieba
 
-_T2S = opencc.OpenCC("t2s")
-
-
-def _normalize_char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    if len(folded) != 1:
-        folded = ch
-    if len(folded.lower()) == 1:
-        folded = folded.lower()
-    simplified = _T2S.convert(folded)
-    return simplified if len(simplified) == 1 else folded
-
-
-class _CharMap(dict):
-    """Code point → normalised character, filled on first sight. Per character on purpose:
-    OpenCC's phrase-aware conversion could map a character differently inside a longer text
-    (乾隆 vs 乾) and a substring would then not find the text it was copied from."""
-
-    def __missing__(self, codepoint: int) -> str:
-        mapped = self[codepoint] = _normalize_char(chr(codepoint))
-        return mapped
-
-
-_CHAR_MAP = _CharMap()
-
-
-def normalize(text: str) -> str:
-    """Same length as ``text``; one output character per input character."""
-    return text.translate(_CHAR_MAP)
+# The folding rule is shared with the admin's search, which may not import ``search``.
+from archive.folding import normalize  # noqa: F401  (re-exported: search.query imports it from here)
 
 
 def is_unit(ch: str) -> bool:

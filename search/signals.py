@@ -72,11 +72,13 @@ class QueuedSignalProcessor(BaseSignalProcessor):
         self.handle_save(sender, instance)
 
     def handle_ingest(self, sender, articles_saved, photos_saved, articles_deleted, photos_deleted, **kwargs):
-        # Queued with the page; written to the index once, when the whole run has finished.
-        schedule(ARTICLE, articles_deleted, deleted=True, flush=False)
-        schedule(PHOTO, photos_deleted, deleted=True, flush=False)
-        schedule(ARTICLE, articles_saved, flush=False)
-        schedule(PHOTO, photos_saved, flush=False)
+        # Queued with the change. In an ingest run, written to the index once, when the whole
+        # run has finished; otherwise (people merged in the admin) after this commit.
+        flush = not ingest_running()
+        schedule(ARTICLE, articles_deleted, deleted=True, flush=flush)
+        schedule(PHOTO, photos_deleted, deleted=True, flush=flush)
+        schedule(ARTICLE, articles_saved, flush=flush)
+        schedule(PHOTO, photos_saved, flush=flush)
 
     def handle_ingest_finished(self, sender, report, **kwargs):
         transaction.on_commit(lambda: flush_or_retry(BATCH_LOCK_WAIT))

@@ -152,11 +152,40 @@ def article_form(article, **changes) -> dict:
     return data | changes
 
 
+def admin_action(client, model_name: str, action: str, objects, **data):
+    """POST an admin changelist action on ``objects``, as ticking them and choosing ``action``
+    does (an intermediate page's form posts the same, with its own fields in ``data``)."""
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+    from django.urls import reverse
+
+    return client.post(reverse(f"admin:archive_{model_name}_changelist"),
+                       {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objects], **data})
+
+
+def changelist_names(response) -> list[str]:
+    """What an admin changelist response lists, as the objects' names."""
+    return [str(obj) for obj in response.context["cl"].result_list]
+
+
+def filter_choices(response, title: str) -> list[str]:
+    """The choices an admin changelist offers under the list filter ``title`` ([] when hidden)."""
+    cl = response.context["cl"]
+    return [choice["display"] for spec in cl.filter_specs if spec.title == title and spec.has_output()
+            for choice in spec.choices(cl)]
+
+
 # --- the browser -------------------------------------------------------------------------------
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
+
+
+def log_in_to_admin(page, site: str, username: str, password: str) -> None:
+    page.goto(site + "/admin/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
 
 
 def screenshot(page, name: str) -> None:

@@ -109,6 +109,7 @@ MAIN_PAGES = {
     "search": "/search/?q=招商引资",
     "month": "/dates/2023/4/",
     "person": "/people/{person}/",
+    "people": "/people/",
 }
 
 
