@@ -14,7 +14,7 @@ class IsoDateConverter:
 
 
 class PageLabelConverter:
-    regex = r"[A-Za-z]?\d{1,3}"
+    regex = r"[A-Za-z]?\d{1,6}"
 
     def to_python(self, value: str) -> str:
         return value.upper()

@@ -20,7 +20,7 @@ PATH_DATE = re.compile(
     rf"(?<!\d)((?:19|20)\d\d){_SEP}(0[1-9]|1[0-2]|[1-9](?!\d)){_SEP}(0[1-9]|[12]\d|3[01]|[1-9](?!\d))日?(?!\d)"
 )
 # What is left of a file name once its date is taken out, when it names a page: 01, A01, 第3版, page03.
-PAGE_LABEL = re.compile(r"^[\s_.\-]*(?:第|page|p|版)?\s*([A-Za-z]?)\s*0*(\d{1,3})\s*版?[\s_.\-]*$", re.IGNORECASE)
+PAGE_LABEL = re.compile(r"^[\s_.\-]*(?:第|page|p|版)?\s*([A-Za-z]?)\s*(\d{1,6})\s*版?[\s_.\-]*$", re.IGNORECASE)
 FOLDER_LEVELS = 3  # 2023/04/17/01.txt: the date may be spread over three folders
 
 
@@ -61,8 +61,6 @@ def page_label(text: str) -> str:
     if not match:
         return ""
     letter, number = match.group(1).upper(), int(match.group(2))
-    if number == 0:
-        return ""
     return f"{letter}{number:02d}" if letter else str(number)
 
 
