@@ -40,8 +40,8 @@ class SearchForm(forms.Form):
                              choices=[("relevance", "相关度"), ("newest", "最新在前"), ("oldest", "最早在前")],
                              error_messages={"invalid_choice": "排序只能是 relevance、newest 或 oldest。"})
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput,
-                              error_messages={"invalid": "页码必须是正整数。", "min_value": "页码必须是正整数。",
-                                              "max_value": f"页码不能超过 {MAX_PAGE}。"})
+                              error_messages={"invalid": "页码(page)必须是正整数。", "min_value": "页码(page)必须是正整数。",
+                                              "max_value": f"页码(page)不能超过 {MAX_PAGE}。"})
 
     def clean_q(self):
         """Parsed here, once: a query over a limit (``search/query.py``) is a message, not a search."""
