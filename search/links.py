@@ -89,9 +89,9 @@ def _month_link(facet: MonthFacet, params: dict[str, str]) -> Link:
 
 
 def for_page(form, results: SearchResults | None) -> dict:
-    """What the search page links to, for its template: chips of the filters in force (from
-    the form's valid fields, so a filter is shown even when another value is refused), facets
-    and neighbouring pages."""
+    """What the search page links to, for its template (``form`` validated): chips of the
+    filters in force (from the form's valid fields, so a filter is shown even when another
+    value is refused), facets and neighbouring pages."""
     if not form.is_bound:
         return {}
     params = current(form.cleaned_data)
