@@ -13,6 +13,7 @@ from .engines import Filters
 
 MAX_QUERY_CHARS = 200
 MAX_PAGE = 500
+NOT_A_PAGE = "页码(page)必须是正整数。"  # named as in the address: the page shows it, the API answers it
 
 
 class QueryField(forms.CharField):
@@ -40,8 +41,8 @@ class SearchForm(forms.Form):
                              choices=[("relevance", "相关度"), ("newest", "最新在前"), ("oldest", "最早在前")],
                              error_messages={"invalid_choice": "排序只能是 relevance、newest 或 oldest。"})
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput,
-                              error_messages={"invalid": "页码必须是正整数。", "min_value": "页码必须是正整数。",
-                                              "max_value": f"页码不能超过 {MAX_PAGE}。"})
+                              error_messages={"invalid": NOT_A_PAGE, "min_value": NOT_A_PAGE,
+                                              "max_value": f"页码(page)不能超过 {MAX_PAGE}。"})
 
     def clean_q(self):
         """Parsed here, once: a query over a limit (``search/query.py``) is a message, not a search."""

@@ -40,6 +40,11 @@ class Clause:
 
     atoms: list[str]
 
+    @property
+    def run(self) -> str:
+        """The clause as one literal: what the reader typed, normalised (国家 + 安全 → 国家安全)."""
+        return "".join(self.atoms)
+
 
 @dataclass
 class ParsedQuery:
@@ -59,6 +64,14 @@ class ParsedQuery:
     @property
     def distinct_atoms(self) -> list[str]:
         return list(dict.fromkeys(self.atoms))
+
+    @property
+    def split_clauses(self) -> list[Clause]:
+        """Required words typed without quotes that jieba cut into several literals (国家安全 →
+        国家, 安全): an item matches when it holds every piece, together or apart. A quoted
+        phrase is one literal, so it is never among them; nor is a word joined by OR."""
+        clauses = [group[0] for group in self.groups if len(group) == 1 and len(group[0].atoms) > 1]
+        return list({clause.run: clause for clause in clauses}.values())
 
 
 def _raw_tokens(text: str) -> list[tuple[str, bool, bool]]:

@@ -1,9 +1,11 @@
 import logging
 
+from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from archive.api import JsonView, json_error
 
+from . import links
 from .engines import IndexFailure, IndexUnavailable, SearchTooExpensive
 from .forms import SearchForm
 
@@ -20,23 +22,16 @@ class SearchView(TemplateView):
             results = form.search() if form.is_bound and form.is_valid() else None
         except SearchTooExpensive as error:
             log.warning("search %r stopped: %s", request.GET.get("q", ""), error)
-            return self.render_to_response(self.get_context_data(form=form, too_expensive=str(error)), status=400)
+            return self.render_to_response(self.page_context(form, None, too_expensive=str(error)), status=400)
         except (IndexUnavailable, IndexFailure) as error:
             log.error("search %r: %s", request.GET.get("q", ""), error)
-            context = self.get_context_data(form=form, unavailable=UNAVAILABLE_MESSAGE)
-            return self.render_to_response(context, status=503)
-        params = request.GET.copy()
-        params.pop("page", None)
-        facet_params = params.copy()
-        for name in ("section", "start", "end"):
-            facet_params.pop(name, None)
-        return self.render_to_response(self.get_context_data(
-            form=form, results=results, query_prefix=_prefix(params), facet_prefix=_prefix(facet_params)))
+            return self.render_to_response(self.page_context(form, None, unavailable=UNAVAILABLE_MESSAGE), status=503)
+        if results and results.out_of_range:  # an old link, or a typed number: the last page there is
+            return redirect(links.page_url(links.current(form.cleaned_data), results.num_pages))
+        return self.render_to_response(self.page_context(form, results))
 
-
-def _prefix(params) -> str:
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
+    def page_context(self, form, results, **extra) -> dict:
+        return self.get_context_data(form=form, results=results, **links.for_page(form, results), **extra)
 
 
 class SearchApi(JsonView):
@@ -56,6 +51,8 @@ class SearchApi(JsonView):
             return json_error(503, UNAVAILABLE_MESSAGE)
         if results is None:
             return json_error(400, "检索词里没有可以查找的文字")
+        if results.out_of_range:  # as /api/pages/ answers a page past the end
+            return json_error(404, f"参数 page 超出范围(共 {results.num_pages} 页)")
         return self.json({
             "query": form.cleaned_data.get("q") or "",
             "total": results.total,

@@ -4,11 +4,14 @@ one another."""
 from __future__ import annotations
 
 import contextlib
+import html as html_module
 import io
 import random
+import re
 import threading
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -104,6 +107,33 @@ def wait_until(condition, seconds: float = 20.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+# --- the search page ---------------------------------------------------------------------------
+
+def result_total(html: str) -> int:
+    """The number a search page says it found (共 N 条结果)."""
+    return int(re.search(r"共 (\d+) 条结果", html).group(1))
+
+
+def facet_links(html: str) -> list[tuple[str, str, int]]:
+    """(label, address, count) of every facet a search page offers (the chosen ones are not links)."""
+    found = re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="badge text-bg-light">(\d+)</span></li>', html)
+    return [(label, html_module.unescape(url), int(count)) for url, label, count in found]
+
+
+def filter_chips(html: str) -> list[tuple[str, str]]:
+    """(label, address) of every chip showing a filter in force on a search page."""
+    found = re.findall(r'class="[^"]*filter-chip"[^>]* href="([^"]+)"><span class="visually-hidden">[^<]*</span>'
+                       r'([^<]+?) <span', html)
+    return [(html_module.unescape(label), html_module.unescape(url)) for url, label in found]
+
+
+def search_address(path: str) -> dict[str, list[str]]:
+    """A search page address's parameters, to compare addresses whatever their order."""
+    parts = urlsplit(path)
+    assert parts.path == "/search/", path
+    return parse_qs(parts.query)
 
 
 # --- the archive -------------------------------------------------------------------------------

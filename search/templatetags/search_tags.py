@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import escape
+from django_bootstrap5.forms import render_field
 
 from ..highlight import highlight
 from ..query import QueryTooComplex, parse_query
@@ -18,3 +19,10 @@ def mark_terms(text, query):
     except QueryTooComplex:
         return escape(text)
     return highlight(str(text), atoms)
+
+
+@register.simple_tag
+def search_field(field, **kwargs):
+    """``bootstrap_field`` with validation styling on a field that has an error only: a search
+    form is bound as soon as it is sent, and a green tick on every field untouched says nothing."""
+    return render_field(field, server_side_validation=bool(field.errors), **kwargs)

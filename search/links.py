@@ -1,0 +1,106 @@
+"""The addresses the search page links to. Each is the current search with one thing changed —
+a facet chosen, a filter removed, another page — so that no link drops a filter the reader
+chose, and every filter in force is shown (as a chip) with a way to remove it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .results import MonthFacet, SearchResults
+
+# The search's parameters, in the order addresses carry them.
+PARAMETERS = ("q", "section", "type", "person", "start", "end", "sort")
+FILTERS = PARAMETERS[1:]  # what 清除全部筛选 removes: everything but the words
+DEFAULT_SORT = "relevance"
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    count: int | None = None
+    active: bool = False  # the filter in force: shown, not offered again
+
+
+def current(data: dict) -> dict[str, str]:
+    """The search as address parameters, from a form's ``cleaned_data`` (its valid fields):
+    no empty values, no page, no default sort."""
+    values = {
+        "q": (data.get("q") or "").strip(),
+        "section": data["section"].pk if data.get("section") else "",
+        "type": data.get("type") or "",
+        "person": data["person"].pk if data.get("person") else "",
+        "start": data["start"].isoformat() if data.get("start") else "",
+        "end": data["end"].isoformat() if data.get("end") else "",
+        "sort": data.get("sort") if data.get("sort") not in (None, "", DEFAULT_SORT) else "",
+    }
+    return {name: str(values[name]) for name in PARAMETERS if values[name]}
+
+
+def search_url(params: dict[str, str], **changes) -> str:
+    """The search page with ``params`` and ``changes`` (a change to None removes a parameter)."""
+    merged = {**params, **changes}
+    kept = [(name, merged[name]) for name in (*PARAMETERS, "page") if merged.get(name) not in (None, "")]
+    base = reverse("search:search")
+    return f"{base}?{urlencode(kept)}" if kept else base
+
+
+def page_url(params: dict[str, str], page: int) -> str:
+    return search_url(params, page=page if page > 1 else None)
+
+
+def chips(form, params: dict[str, str]) -> list[Link]:
+    """One chip per filter in force (``params`` from the form's valid fields), each leading to
+    the same search without that filter. Labels are the form's own: a person's name, not an id."""
+    return [Link(f"{form.fields[name].label}:{_shown(form, name)}", search_url(params, **{name: None}))
+            for name in FILTERS if name in params]
+
+
+def _shown(form, name: str) -> str:
+    value = form.cleaned_data[name]
+    if name in ("type", "sort"):
+        return str(dict(form.fields[name].choices)[value])
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def clear_url(params: dict[str, str]) -> str:
+    """清除全部筛选: the same words, nothing else."""
+    return search_url({"q": params["q"]} if "q" in params else {})
+
+
+def section_links(results: SearchResults, params: dict[str, str]) -> list[Link]:
+    chosen = params.get("section")
+    return [Link(section.name, search_url(params, section=section.pk), count, active=str(section.pk) == chosen)
+            for section, count in results.sections]
+
+
+def month_links(results: SearchResults, params: dict[str, str]) -> list[Link]:
+    return [_month_link(facet, params) for facet in results.months]
+
+
+def _month_link(facet: MonthFacet, params: dict[str, str]) -> Link:
+    start, end = facet.first_day.isoformat(), facet.last_day.isoformat()
+    active = params.get("start") == start and params.get("end") == end
+    label = f"{facet.first_day.year}年{facet.first_day.month}月"
+    return Link(label, search_url(params, start=start, end=end), facet.count, active)
+
+
+def for_page(form, results: SearchResults | None) -> dict:
+    """What the search page links to, for its template (``form`` validated): chips of the
+    filters in force (from the form's valid fields, so a filter is shown even when another
+    value is refused), facets and neighbouring pages."""
+    if not form.is_bound:
+        return {}
+    params = current(form.cleaned_data)
+    context = {"chips": chips(form, params), "clear_url": clear_url(params)}
+    if results:
+        context |= {
+            "section_links": section_links(results, params),
+            "month_links": month_links(results, params),
+            "previous_url": page_url(params, results.page - 1) if results.page > 1 else "",
+            "next_url": page_url(params, results.page + 1) if results.page < results.num_pages else "",
+        }
+    return context
