@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .folding import normalize
 from .models import (
-    Article, ArticleContribution, Page, Person, PersonAlias, PhotoCaption, PhotoContribution, RemovedArticle,
+    Article, ArticleContribution, FormerPageAddress, Page, Person, PersonAlias, PhotoCaption, PhotoContribution, RemovedArticle,
     Section,
 )
 from .people import credits_from_byline, credits_from_photo_credit, merge_people
@@ -154,6 +154,9 @@ class CreditsInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
 
 
 class ArticleContributionInline(CreditsInline):
@@ -340,6 +343,17 @@ class PersonAdmin(FoldedSearchMixin, admin.ModelAdmin):
         })
 
 
+class FormerPageAddressInline(admin.TabularInline):
+    """Addresses the page had before a correction moved it; each still leads to it."""
+
+    model = FormerPageAddress
+    fields = readonly_fields = ["date", "label"]
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class PageArticleInline(admin.TabularInline):
     model = Article
     fields = ["position", "title", "section", "date"]
@@ -355,14 +369,17 @@ class PageArticleInline(admin.TabularInline):
 @admin.register(Page)
 class PageAdmin(WithoutPageTextMixin, admin.ModelAdmin):
     text_field = "raw_text"
-    list_display = ["source", "date", "year", "year_inferred", "updated_at"]
+    list_display = ["__str__", "source", "date_source", "year_inferred", "updated_at"]
     list_filter = [PageYearFilter, PageMonthFilter]
     search_fields = ["source", "raw_text"]
-    readonly_fields = ["source", "origin", "content_hash", "raw_text", "year", "year_inferred", "ingested_at",
-                       "updated_at"]
-    fields = ["source", "origin", "date", ("year", "year_inferred"), "content_hash", ("ingested_at", "updated_at"),
-              "raw_text"]
-    inlines = [PageArticleInline]
+    # A page's date and place in its issue decide its address: they are set by ingest
+    # (archive/placement.py: path, --date or datelines), which keeps the old address answering;
+    # an edit here could not, so they are shown, not edited.
+    readonly_fields = ["source", "origin", "content_hash", "raw_text", "date", "date_source", "label", "year",
+                       "year_inferred", "ingested_at", "updated_at"]
+    fields = ["source", "origin", ("date", "date_source", "label"), ("year", "year_inferred"), "content_hash",
+              ("ingested_at", "updated_at"), "raw_text"]
+    inlines = [PageArticleInline, FormerPageAddressInline]
 
 
 @admin.register(RemovedArticle)

@@ -2,6 +2,8 @@
 
 import datetime
 
+from .issues import page_label
+
 
 class IsoDateConverter:
     regex = r"\d{4}-\d{2}-\d{2}"
@@ -17,7 +19,9 @@ class PageLabelConverter:
     regex = r"[A-Za-z]?\d{1,6}"
 
     def to_python(self, value: str) -> str:
-        return value.upper()
+        """The label as stored (``01`` → ``1``, ``a1`` → ``A01``): the page view then redirects
+        a typed variant to the page's one address."""
+        return page_label(value)
 
     def to_url(self, value: str) -> str:
         return value

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from .calendars import WEEKDAYS, month_calendar, months_with_items
-from .models import Article, PhotoCaption
+from .models import Article, Page, PhotoCaption
 
 
 def item_counts() -> dict:
@@ -84,7 +84,7 @@ class DayView(DateContextMixin, TemplateView):
         here = days.index(day)
         kwargs["day"] = day  # the date, in place of the URL's day number
         return super().get_context_data(
-            articles=articles, photos=photos,
+            articles=articles, photos=photos, has_issue=Page.objects.filter(date=day).exists(),
             previous_day=days[here - 1] if here > 0 else None,
             next_day=days[here + 1] if here + 1 < len(days) else None,
             **kwargs,

@@ -20,6 +20,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 
 from . import body
+from .issues import dated_source_name
 from .matching import character_pairs, match, shared
 from .models import (
     Article, ArticleContribution, Page, Person, PhotoCaption, PhotoContribution, RemovedArticle, Role, Section,
@@ -100,7 +101,7 @@ def page_files(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
 def source_name(file: Path, folder: Path) -> str:
     root = settings.ARCHIVE_PAGES_ROOT
     if not root:
-        return file.relative_to(folder).as_posix()
+        return dated_source_name(file, folder, file.relative_to(folder).as_posix())
     try:
         return file.resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
@@ -145,7 +146,7 @@ def ingest_file(path: Path, source: str, *, year=None, date=None, force=False, r
         return FileReport(source, FAILED, error=f"{path}: 无法读取({error.strerror or error})", dry_run=dry_run)
     digest = hashlib.sha256(data).hexdigest()
     stored = Page.objects.filter(source=source).first()
-    dating = dating_before_parse(path, year=year, date=date)
+    dating = dating_before_parse(path, year=year, date=date, stored=stored)
     # Unchanged bytes are skipped, unless read in a named encoding: then the text decides
     # (a page once stored garbled, read again with --encoding, is a change).
     unchanged_dating = stored and _same_year(stored, year) and _same_date(stored, dating)
@@ -304,7 +305,7 @@ class _PageWriter:
         article = Article(
             page=self.page, position=position, kicker=item.kicker, title=item.title,
             subtitle=item.subtitle, byline=item.byline, date=item.date,
-            date_inferred=bool(item.date and self.inferred), source_line=item.line,
+            date_inferred=bool(item.date and self.inferred and not item.year_printed), source_line=item.line,
         )
         article.section_name = item.section
         blocks = []
@@ -321,7 +322,7 @@ class _PageWriter:
     def _photo(self, photo: Photo, position: int) -> PhotoCaption:
         return PhotoCaption(
             page=self.page, position=position, caption=photo.caption, description=photo.description,
-            credit=photo.credit, date=photo.date, date_inferred=bool(photo.date and self.inferred),
+            credit=photo.credit, date=photo.date, date_inferred=bool(photo.date and self.inferred and not photo.year_printed),
             source_line=photo.line,
         )
 

@@ -17,7 +17,7 @@ from pathlib import PurePath
 
 _SEP = r"[-_./年月]?"
 PATH_DATE = re.compile(
-    rf"(?<!\d)((?:19|20)\d\d){_SEP}(0[1-9]|1[0-2]|[1-9](?!\d)){_SEP}(0[1-9]|[12]\d|3[01]|[1-9](?!\d))日?(?!\d)"
+    rf"(?<![0-9A-Za-z])((?:19|20)\d\d){_SEP}(0[1-9]|1[0-2]|[1-9](?!\d)){_SEP}(0[1-9]|[12]\d|3[01]|[1-9](?!\d))日?(?!\d)"
 )
 # What is left of a file name once its date is taken out, when it names a page: 01, A01, 第3版, page03.
 PAGE_LABEL = re.compile(r"^[\s_.\-]*(?:第|page|p|版)?\s*([A-Za-z]?)\s*(\d{1,6})\s*版?[\s_.\-]*$", re.IGNORECASE)
@@ -64,10 +64,27 @@ def page_label(text: str) -> str:
     return f"{letter}{number:02d}" if letter else str(number)
 
 
+LETTER_STEP = 1_000_000  # above any number a label holds (six digits)
+
+
 def label_sequence(label: str) -> int:
-    """Reading order of labels within an issue: 1 < 2 < 10 < A01 < A02 < B01."""
+    """Reading order of labels within an issue: 1 < 2 < 10 < 999999 < A01 < A02 < B01."""
     match = re.fullmatch(r"([A-Z]?)(\d+)", label)
     if not match:
         return 0
     letter, number = match.groups()
-    return (ord(letter) - ord("A") + 1) * 1000 + int(number) if letter else int(number)
+    return (ord(letter) - ord("A") + 1) * LETTER_STEP + int(number) if letter else int(number)
+
+
+def dated_source_name(file: PurePath, folder: PurePath, name: str) -> str:
+    """``name`` (the file's path below ``folder``) with the folders that hold its date put in
+    front, when only they do: ``ingest in/2023-06-01/`` and then ``in/2023-06-02/`` store
+    ``2023-06-01/01.txt`` and ``2023-06-02/01.txt``, two pages, not one named ``01.txt``."""
+    if place_from_path(name).date or not place_from_path(str(file)).date:
+        return name
+    folders = folder.parts
+    for levels in range(1, FOLDER_LEVELS + 1):
+        candidate = "/".join([*folders[-levels:], name])
+        if place_from_path(candidate).date:
+            return candidate
+    return name

@@ -37,10 +37,6 @@ class PageQuerySet(models.QuerySet):
         return self.annotate(lead_title=Subquery(first.values("title")[:1]),
                              lead_rubric=Subquery(first.values("section__name")[:1]))
 
-    def in_reading_order(self):
-        """Issues oldest first, each issue's pages in order; undated pages after them all."""
-        return self.order_by(F("date").asc(nulls_last=True), "sequence", "source")
-
     def newest_first(self):
         return self.order_by(F("date").desc(nulls_last=True), "sequence", "source")
 
@@ -107,8 +103,13 @@ class Page(models.Model):
     def name(self) -> str:
         """A page as a reader names it: its issue's date and its label (2023年4月17日 第1版)."""
         if self.date and self.label:
-            return f"{self.date.year}年{self.date.month}月{self.date.day}日 第{self.label}版"
+            return f"{self.date.year}年{self.date.month}月{self.date.day}日 {self.label_name}"
         return self.source
+
+    @property
+    def label_name(self) -> str:
+        """第1版; A02版 (a label with a letter is said as printed)."""
+        return f"第{self.label}版" if self.label.isdigit() else f"{self.label}版"
 
     @property
     def date_inferred(self) -> bool:

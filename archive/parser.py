@@ -67,6 +67,7 @@ class Photo:
     credit: str = ""
     photographers: list[str] = field(default_factory=list)
     date: datetime.date | None = None
+    year_printed: bool = False  # the dateline gave its year (2023年4月17日), not just 4月17日
     line: int = 0
 
 
@@ -83,6 +84,7 @@ class Article:
     reporters: list[str] = field(default_factory=list)
     correspondents: list[str] = field(default_factory=list)
     date: datetime.date | None = None
+    year_printed: bool = False
     blocks: list[Block] = field(default_factory=list)
     line: int = 0
 
@@ -490,14 +492,16 @@ def _kicker_or_subtitle(head: Headline, first: Line, second: Line) -> None:
 # --- step 5: assembling the page ---------------------------------------------------------
 
 
-def _leading_date(text: str, year: int | None) -> datetime.date | None:
+def _leading_date(text: str, year: int | None) -> tuple[datetime.date | None, bool]:
+    """The date a dateline opens with, and whether it printed its year."""
     match = MONTH_DAY.match(ascii_dates(text[:LEADING_DATE_CHARS]))
     if not match or not (match.group(1) or year):
-        return None
+        return None, False
     try:
-        return datetime.date(int(match.group(1) or year), int(match.group(2)), int(match.group(3)))
+        date = datetime.date(int(match.group(1) or year), int(match.group(2)), int(match.group(3)))
     except ValueError:
-        return None
+        return None, False
+    return date, bool(match.group(1))
 
 
 def _dates_in(item: Item):
@@ -613,7 +617,7 @@ class _PageAssembler:
             article.reporters = [n for role, n in byline.roles if role == REPORTER]
             article.correspondents = [n for role, n in byline.roles if role == CORRESPONDENT]
             if byline.rest:
-                article.date = _leading_date(byline.rest, self.year)
+                article.date, article.year_printed = _leading_date(byline.rest, self.year)
                 article.blocks.append(Paragraph(byline.rest))
         self.items.append(article)
         self.article = article
@@ -621,7 +625,7 @@ class _PageAssembler:
     def _place_photo(self, photo: Photo, index: int) -> None:
         """Inside the current article when its text goes on below the photo; after its last
         paragraph when the photo has no text of its own; otherwise a stand-alone photo."""
-        photo.date = _leading_date(photo.caption, self.year)
+        photo.date, photo.year_printed = _leading_date(photo.caption, self.year)
         # Look ahead by position from here (units.index() would rescan the page from the top).
         next_index = next((i for i in range(index + 1, len(self.units))
                            if not isinstance(self.units[i], PhotoUnit)), None)
@@ -670,4 +674,6 @@ def parse_page(text: str, year: int | None = None) -> ParsedPage:
     items = _PageAssembler(_units(blocks), year).assemble()
     if not any(isinstance(i, Photo) or i.title or i.byline for i in items):
         raise PageParseError("no article headline, byline or photo credit found", blocks[0].first_line)
-    return ParsedPage(items, year, inferred and year is not None, *page_date(text, items, year))
+    date, source = page_date(text, items, year)
+    printed = any(i.date == date and i.year_printed for item in items for i in (item, *getattr(item, "photos", [])))
+    return ParsedPage(items, year, inferred and year is not None and not printed, date, source)

@@ -35,12 +35,17 @@ class Dating:
         return f"日期 {self.date:%Y-%m-%d}(来自{DateSource(self.source).label})"
 
 
-def dating_before_parse(path: Path, *, year: int | None, date: datetime.date | None) -> Dating:
+def dating_before_parse(path: Path, *, year: int | None, date: datetime.date | None,
+                        stored: Page | None = None) -> Dating:
+    """The date the path or ``--date`` gives; else, for a page stored with such a date, that
+    one (a correction ingested again without ``--date`` keeps its issue); else none yet."""
     place = place_from_path(str(path))
     if place.date:
         return Dating(place.date, DateSource.PATH, place.label, year or place.date.year)
     if date:
         return Dating(date, DateSource.OPTION, place.label, year or date.year)
+    if stored and stored.date and stored.date_source in (DateSource.PATH, DateSource.OPTION):
+        return Dating(stored.date, stored.date_source, stored.label, year or stored.date.year)
     return Dating(None, DateSource.NONE, place.label, year)
 
 

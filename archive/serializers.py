@@ -16,6 +16,7 @@ def photo_json(photo: PhotoCaption) -> dict:
         "credit": photo.credit,
         "photographers": photo.photographers(),
         "date": _date(photo.date),
+        "shown_date": _date(photo.shown_date),
     }
 
 

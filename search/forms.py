@@ -5,7 +5,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 
-from archive.models import Person, Section
+from archive.models import Person, PersonAlias, Section
 
 from .query import QueryTooComplex, parse_query
 from .results import SearchResults, search
@@ -23,6 +23,21 @@ class QueryField(forms.CharField):
         return super().to_python(value)
 
 
+class PersonField(forms.ModelChoiceField):
+    """A person by id; the id of a person since merged into another (``PersonAlias.former_id``)
+    still names them, as their old page address does."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            alias = PersonAlias.objects.filter(former_id=value).select_related("person").first() \
+                if str(value).isdigit() and len(str(value)) < 19 else None
+            if alias is None:
+                raise
+            return alias.person
+
+
 class SearchForm(forms.Form):
     q = QueryField(label="检索词", required=False, max_length=MAX_QUERY_CHARS,
                    error_messages={"max_length": f"检索词太长了,最多 {MAX_QUERY_CHARS} 个字。"})
@@ -31,7 +46,7 @@ class SearchForm(forms.Form):
     type = forms.ChoiceField(label="类型", required=False,
                              choices=[("", "稿件和图片"), ("article", "稿件"), ("photo", "图片")],
                              error_messages={"invalid_choice": "类型只能是 article 或 photo。"})
-    person = forms.ModelChoiceField(Person.objects.all(), label="作者", required=False, widget=forms.HiddenInput,
+    person = PersonField(Person.objects.all(), label="作者", required=False, widget=forms.HiddenInput,
                                     error_messages={"invalid_choice": "没有这位作者。"})
     start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                             error_messages={"invalid": "起始日期格式应为 YYYY-MM-DD。"})
@@ -40,9 +55,16 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(label="排序", required=False,
                              choices=[("relevance", "相关度"), ("newest", "最新在前"), ("oldest", "最早在前")],
                              error_messages={"invalid_choice": "排序只能是 relevance、newest 或 oldest。"})
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput,
-                              error_messages={"invalid": NOT_A_PAGE, "min_value": NOT_A_PAGE,
-                                              "max_value": f"页码(page)不能超过 {MAX_PAGE}。"})
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput,
+                              error_messages={"invalid": NOT_A_PAGE, "min_value": NOT_A_PAGE})
+    page_past_limit = False  # a page beyond MAX_PAGE was asked for: it is answered as past the end
+
+    def clean_page(self):
+        """Pages past ``MAX_PAGE`` (deep pages cost the engine most) are treated as pages past
+        the end: the reader is sent to the last page there is, at most ``MAX_PAGE``."""
+        page = self.cleaned_data.get("page")
+        self.page_past_limit = bool(page and page > MAX_PAGE)
+        return min(page, MAX_PAGE) if page else page
 
     def clean_q(self):
         """Parsed here, once: a query over a limit (``search/query.py``) is a message, not a search."""

@@ -7,7 +7,7 @@ from archive.api import JsonView, json_error
 
 from . import links
 from .engines import IndexFailure, IndexUnavailable, SearchTooExpensive
-from .forms import SearchForm
+from .forms import MAX_PAGE, SearchForm
 
 log = logging.getLogger(__name__)
 UNAVAILABLE_MESSAGE = "检索暂时不可用,请稍后再试。"
@@ -26,8 +26,8 @@ class SearchView(TemplateView):
         except (IndexUnavailable, IndexFailure) as error:
             log.error("search %r: %s", request.GET.get("q", ""), error)
             return self.render_to_response(self.page_context(form, None, unavailable=UNAVAILABLE_MESSAGE), status=503)
-        if results and results.out_of_range:  # an old link, or a typed number: the last page there is
-            return redirect(links.page_url(links.current(form.cleaned_data), results.num_pages))
+        if results and (results.out_of_range or form.page_past_limit):  # an old link, a typed number
+            return redirect(links.page_url(links.current(form.cleaned_data), min(results.num_pages, MAX_PAGE)))
         return self.render_to_response(self.page_context(form, results))
 
     def page_context(self, form, results, **extra) -> dict:
@@ -51,7 +51,7 @@ class SearchApi(JsonView):
             return json_error(503, UNAVAILABLE_MESSAGE)
         if results is None:
             return json_error(400, "检索词里没有可以查找的文字")
-        if results.out_of_range:  # as /api/pages/ answers a page past the end
+        if results.out_of_range or form.page_past_limit:  # as /api/pages/ answers a page past the end
             return json_error(404, f"参数 page 超出范围(共 {results.num_pages} 页)")
         return self.json({
             "query": form.cleaned_data.get("q") or "",

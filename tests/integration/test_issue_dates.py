@@ -98,3 +98,43 @@ def test_a_page_moved_to_another_date_keeps_answering_at_its_old_address(tmp_pat
     assert article_moved.redirect_chain == [
         (f"/issues/2023-04-19/1/articles/{article.pk}/?hl=%E5%BC%80%E9%97%A8%E7%BA%A2", 301)]
     assert "<mark>开门红</mark>" in article_moved.content.decode()
+
+
+def test_one_days_folder_after_another_gives_two_pages_not_one_overwritten(tmp_path):
+    write(tmp_path, "in/2023-06-01/01.txt", read_seed(0))
+    write(tmp_path, "in/2023-06-02/01.txt", read_seed(1))
+    run_ingest(tmp_path / "in/2023-06-01")
+    report = run_ingest(tmp_path / "in/2023-06-02")
+    assert "新建 2023-06-02/01.txt" in report
+    assert sorted(Page.objects.values_list("source", "date")) == [
+        ("2023-06-01/01.txt", D(2023, 6, 1)), ("2023-06-02/01.txt", D(2023, 6, 2))]
+
+
+def test_a_correction_ingested_again_without_the_date_option_keeps_its_date(tmp_path):
+    page_file = write(tmp_path, "page.txt", read_seed(2))
+    run_ingest(tmp_path, "--date", "2023-06-03")
+    page_file.write_text(read_seed(2).replace("辉煌", "輝煌", 1), encoding="utf-8")
+    report = run_ingest(tmp_path)
+    assert "更新 page.txt" in report and "日期 2023-06-03(来自导入参数 --date)" in report
+    assert Page.objects.get().get_absolute_url() == "/issues/2023-06-03/1/"
+
+
+def test_a_dateline_that_prints_its_year_is_not_called_inferred(tmp_path):
+    text = read_seed(0).replace("4月17日,记者从昌吉州商务局获悉", "二〇二三年四月十七日,记者从昌吉州商务局获悉")
+    write(tmp_path, "p.txt", text)
+    run_ingest(tmp_path)
+    article = Article.objects.get(title="昌吉州一季度招商引资实现“开门红”")
+    assert article.date == D(2023, 4, 17) and not article.date_inferred
+    assert not Page.objects.get().date_inferred
+
+
+def test_the_admin_shows_a_pages_date_and_former_addresses_but_leaves_moving_it_to_ingest(tmp_path, staff_client):
+    page_file = write(tmp_path, "p.txt", read_seed(0))
+    ingest(tmp_path)
+    page_file.write_text(read_seed(0).replace("4月17日,记者从昌吉州商务局获悉", "4月19日,记者从昌吉州商务局获悉"),
+                         encoding="utf-8")
+    ingest(tmp_path)
+    page = Page.objects.get()
+    form = staff_client.get(f"/admin/archive/page/{page.pk}/change/").content.decode()
+    assert 'name="date"' not in form and "2023年4月19日" in form
+    assert "版面旧地址" in form and "2023年4月17日" in form

@@ -20,6 +20,7 @@ D = datetime.date
     ("2023-04-17.txt", D(2023, 4, 17), ""),
     ("seeds/000_6cccedd8bdd5bbb2.txt", None, ""),  # a hash, not a date
     ("19981301.txt", None, ""),  # a thirteenth month is no date
+    ("/tmp/tmpab20231105x/page.txt", None, ""),  # digits inside a word are no date
 ])
 def test_the_issue_date_and_page_label_are_read_from_the_path(path, date, label):
     place = place_from_path(path)
@@ -27,8 +28,8 @@ def test_the_issue_date_and_page_label_are_read_from_the_path(path, date, label)
 
 
 def test_labels_sort_in_reading_order():
-    labels = ["B01", "10", "A02", "2", "A01", "1"]
-    assert sorted(labels, key=label_sequence) == ["1", "2", "10", "A01", "A02", "B01"]
+    labels = ["B01", "10", "A02", "2", "A01", "1", "1001"]
+    assert sorted(labels, key=label_sequence) == ["1", "2", "10", "1001", "A01", "A02", "B01"]
 
 
 @pytest.mark.parametrize("printed, read", [

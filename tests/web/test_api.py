@@ -24,7 +24,7 @@ def test_pages_list_every_item_in_reading_order(client, ingested):
     assert article["url"] == f"/issues/2023-04-17/1/articles/{article['id']}/"
     assert photo == {"type": "photo", "id": photo["id"], "caption": "4月16日,民警帮助牧民看护羊群。",
                      "description": photo["description"], "credit": "本报记者 何龙 摄",
-                     "photographers": ["何龙"], "date": "2023-04-16"}
+                     "photographers": ["何龙"], "date": "2023-04-16", "shown_date": "2023-04-16"}
 
 
 def test_one_article_has_subheadings_and_photos(client, ingested):

@@ -110,6 +110,9 @@ def test_merging_two_printings_of_a_name_in_the_admin(staff_client, client, fres
     assert titles_found(OLD) == [OLD_TITLE]
     assert sorted(titles_found(KEPT)) == sorted([OLD_TITLE, KEPT_TITLE])
     assert sorted(t.object.title for t in run("昌吉", person_id=kept.pk).hits) == sorted([OLD_TITLE, KEPT_TITLE])
+    # A search link made before the merge (?person=<old id>) filters by the kept person.
+    linked = html(client, f"/search/?q=昌吉&person={old.pk}")
+    assert f"作者:{KEPT}" in linked and "共 2 条结果" in linked
 
     # A page printed later under the old name credits the kept person.
     later = tmp_path / "later.txt"
