@@ -1,5 +1,6 @@
 """Validates what the user sent; every bad value becomes a message, never an exception."""
 
+import re
 import unicodedata
 
 from django import forms
@@ -31,8 +32,8 @@ class PersonField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except ValidationError:
-            alias = PersonAlias.objects.filter(former_id=value).select_related("person").first() \
-                if str(value).isdigit() and len(str(value)) < 19 else None
+            former_id = str(value) if re.fullmatch(r"[0-9]{1,18}", str(value)) else None  # not "²", not 10**30
+            alias = former_id and PersonAlias.objects.filter(former_id=former_id).select_related("person").first()
             if alias is None:
                 raise
             return alias.person

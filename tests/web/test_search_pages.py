@@ -16,7 +16,8 @@ BAD_QUERIES = ["", "   ", ",。!", '"', '"招商', '招商"', "OR", "-", "- -", 
                "OR OR OR", "-招商", "<script>alert(1)</script>", "{{ 7*7 }}", "招商~2", "招商^5", "?"]
 BAD_PARAMETERS = [{"page": "0"}, {"page": "-1"}, {"page": "abc"}, {"page": "1e3"}, {"sort": "bogus"}, {"section": "abc"}, {"section": "999999"},
                   {"type": "x"}, {"start": "2023-13-45"}, {"end": "yesterday"},
-                  {"start": "2023-05-01", "end": "2023-01-01"}, {"person": "zz"}]
+                  {"start": "2023-05-01", "end": "2023-01-01"}, {"person": "zz"}, {"person": "²"},
+                  {"person": "9" * 30}]
 
 
 @pytest.mark.django_db
