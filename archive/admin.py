@@ -1,14 +1,17 @@
+import calendar
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from .folding import normalize
 from .models import (
-    Article, ArticleContribution, FormerPageAddress, Page, Person, PersonAlias, PhotoCaption, PhotoContribution, RemovedArticle,
-    Section,
+    Article, ArticleContribution, DayCount, FormerPageAddress, Page, Person, PersonAlias, PhotoCaption, PhotoContribution,
+    RemovedArticle, Section,
 )
 from .people import credits_from_byline, credits_from_photo_credit, merge_people
 
@@ -61,38 +64,38 @@ class AdminStyleMixin:
 # --- year and month of an item's date ------------------------------------------------------------
 
 class YearFilter(admin.SimpleListFilter):
-    """The years an item's date falls in, read from the dates stored. An article or photo with
-    no date of its own takes its page's (``DatedQuerySet.dated``); a page has its own."""
+    """The years an item is shown under (``shown_date``: its own date, else its page's), read
+    from the day counts kept on write (``archive/counts.py``), not from the items."""
 
     title = "年份"
     parameter_name = "year_of"
     month_parameter = "month_of"
-    own, fallback = "date", "page__date"
+    field = "shown_date"
 
     def lookups(self, request, model_admin):
-        return [(day.year, f"{day.year}年") for day in sorted(self.dates(model_admin, Q(), "year"), reverse=True)]
+        return [(day.year, f"{day.year}年") for day in sorted(self.dates(model_admin, None, "year"), reverse=True)]
 
-    def dates(self, model_admin, where: Q, kind: str) -> set:
-        """The distinct years (or months) of the dates stored — one scan each, no row loaded."""
-        objects = model_admin.model.objects
-        found = set(objects.filter(where).dates(self.own, kind))
-        if self.fallback:
-            undated = objects.filter(where, **{f"{self.own}__isnull": True})
-            found |= set(undated.dates(self.fallback, kind))
-        return found
+    def dates(self, model_admin, year: int | None, kind: str) -> set:
+        rows = DayCount.objects.all()
+        if year:
+            rows = rows.filter(date__range=self.period(year))
+        return set(rows.dates("date", kind))
 
-    def in_period(self, **parts) -> Q:
-        own = Q(**{f"{self.own}__{k}": v for k, v in parts.items()})
-        if not self.fallback:
-            return own
-        return own | Q(**{f"{self.own}__isnull": True}, **{f"{self.fallback}__{k}": v for k, v in parts.items()})
+    @staticmethod
+    def period(year: int, month: int | None = None) -> tuple[datetime.date, datetime.date]:
+        """First and last day, for a range lookup (the ``*_newest`` indexes serve it; ``__month``
+        would not)."""
+        if not month:
+            return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        last = calendar.monthrange(year, month)[1]
+        return datetime.date(year, month, 1), datetime.date(year, month, last)
 
     def number(self, value, low, high) -> int | None:
         return int(value) if value and value.isdigit() and low <= int(value) <= high else None
 
     def queryset(self, request, queryset):
         year = self.number(self.value(), 1, 9999)
-        return queryset.filter(self.in_period(year=year)) if year else queryset
+        return queryset.filter(**{f"{self.field}__range": self.period(year)}) if year else queryset
 
     def choices(self, changelist):
         # Choosing another year (or all) forgets the month chosen in the one before.
@@ -117,26 +120,39 @@ class MonthFilter(YearFilter):
         year = self.year_param(request)
         if not year:
             return []
-        months = self.dates(model_admin, self.in_period(year=year), "month")
-        return [(day.month, f"{day.month}月") for day in sorted(months)]
+        return [(day.month, f"{day.month}月") for day in sorted(self.dates(model_admin, year, "month"))]
 
     def year_param(self, request) -> int | None:
         return self.number(request.GET.get(YearFilter.parameter_name), 1, 9999)
 
     def queryset(self, request, queryset):
         year, month = self.year_param(request), self.number(self.value(), 1, 12)
-        return queryset.filter(self.in_period(year=year, month=month)) if year and month else queryset
+        if not (year and month):
+            return queryset
+        return queryset.filter(**{f"{self.field}__range": self.period(year, month)})
 
     def choices(self, changelist):
         return super(YearFilter, self).choices(changelist)
 
 
-class PageYearFilter(YearFilter):
-    fallback = None
+class PageDates:
+    """A page's own date: the years and months come from the pages (``page_in_issue`` index)."""
+
+    field = "date"
+
+    def dates(self, model_admin, year, kind):
+        pages = Page.objects.exclude(date=None)
+        if year:
+            pages = pages.filter(date__range=self.period(year))
+        return set(pages.dates("date", kind))
 
 
-class PageMonthFilter(MonthFilter):
-    fallback = None
+class PageYearFilter(PageDates, YearFilter):
+    pass
+
+
+class PageMonthFilter(PageDates, MonthFilter):
+    pass
 
 
 # --- credits follow the printed byline -----------------------------------------------------------
@@ -264,15 +280,8 @@ class PhotoCaptionAdmin(AdminStyleMixin, FoldedSearchMixin, WithoutPageTextMixin
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "article_count"]
+    list_display = ["name", "article_count"]  # kept up to date on write (archive/counts.py)
     search_fields = ["name"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
-
-    @admin.display(description="稿件数", ordering="article_count")
-    def article_count(self, obj):
-        return obj.article_count
 
 
 class PersonAliasInline(admin.TabularInline):

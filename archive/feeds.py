@@ -48,7 +48,7 @@ class LatestArticlesFeed(Feed):
         return xml_text(paragraphs[0]) if paragraphs else ""
 
     def item_pubdate(self, item):
-        when = item.when or item.page.date
+        when = item.shown_date
         if when is None:
             return item.page.ingested_at
         return timezone.make_aware(datetime.datetime.combine(when, datetime.time(6)))

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F
 
-from . import body
+from . import body, counts
 from .issues import dated_source_name
 from .matching import character_pairs, match, shared
 from .models import (
@@ -236,6 +236,7 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, dating: 
     page = page or Page(source=source)
     page.content_hash, page.raw_text, page.origin = digest, text, origin
     page.year, page.year_inferred = parsed.year, parsed.year_inferred
+    days_before = _item_days(page) if page.pk else set()
     former_address = place_page(page, dating)
     page.save()
     keep_former_address(page, former_address)
@@ -259,7 +260,9 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, dating: 
     RemovedArticle.record(gone)
     Article.objects.filter(pk__in=gone_articles).delete()
     writer.save()
+    page.sync_item_dates()  # the bulk writes above leave shown_date to this
     _prune_unused(old_sections, old_people)
+    counts.recount(days_before | _item_days(page), old_sections | set(writer.section_ids()))
 
     # Inside the transaction: what listeners record (the index queue) commits with the page.
     items_changed.send(
@@ -271,6 +274,10 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, dating: 
         source, status, len(parsed.articles), len(parsed.photos),
         kept_edited=[str(a) for a in kept.values()], dating=dating,
     )
+
+
+def _item_days(page: Page) -> set:
+    return {*page.articles.values_list("shown_date", flat=True), *page.photos.values_list("shown_date", flat=True)}
 
 
 def _references(article_ids: list[int], photo_ids: list[int]) -> tuple[set[int], set[int]]:
@@ -369,6 +376,9 @@ class _PageWriter:
             rows[model].append(model(**{owner_field: owner}, person=people[name], role=role, order=order))
         for model, objects in rows.items():
             model.objects.bulk_create(objects)
+
+    def section_ids(self) -> list[int]:
+        return [a.section_id for a, _ in self.articles if a.section_id]
 
     def article_ids(self) -> list[int]:
         return [a.pk for a, _ in self.articles]

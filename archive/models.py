@@ -6,7 +6,7 @@ counts the body blocks (paragraphs and subheadings) printed above it.
 """
 
 from django.db import models
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -88,7 +88,7 @@ class Page(models.Model):
         verbose_name = verbose_name_plural = "版面"
         ordering = ["-date", "sequence", "source"]
         indexes = [
-            models.Index(fields=["-date", "-source"], name="page_newest"),
+            models.Index(fields=["-date", "sequence", "source"], name="page_newest"),
             models.Index(fields=["date", "sequence"], name="page_in_issue"),
         ]
         constraints = [
@@ -121,6 +121,16 @@ class Page(models.Model):
         """Whether the page has a readable address (by issue date and label)."""
         return bool(self.date and self.label)
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.sync_item_dates()
+
+    def sync_item_dates(self) -> None:
+        """Its items' ``shown_date``: their own date, else this page's (two UPDATEs of its items)."""
+        page_date = models.Value(self.date, output_field=models.DateField())
+        for items in (self.articles, self.photos):
+            items.update(shown_date=Coalesce("date", page_date))
+
     def get_absolute_url(self):
         if self.has_address:
             return reverse("archive:issue-page", args=[self.date, self.label])
@@ -144,11 +154,13 @@ class Page(models.Model):
 
 class SectionQuerySet(models.QuerySet):
     def with_counts(self):
-        return self.annotate(article_count=Count("articles")).order_by("-article_count", "name")
+        """Largest first; ``article_count`` is kept up to date on write (``archive/counts.py``)."""
+        return self.filter(article_count__gt=0).order_by("-article_count", "name")
 
 
 class Section(models.Model):
     name = models.CharField("名称", max_length=200, unique=True)
+    article_count = models.PositiveIntegerField("稿件数", default=0, editable=False)
 
     objects = SectionQuerySet.as_manager()
 
@@ -203,13 +215,31 @@ class Person(models.Model):
         return reverse("archive:person", args=[self.pk])
 
 
-class ShownDate:
-    """The one date a reader sees for an item: its own (its dateline), else its page's. The same
-    on the item's page, in lists, in search results and in feeds (``DatedQuerySet.dated``)."""
+class DatedItem(models.Model):
+    """An article or a photo, with the one date a reader sees for it: its own (its dateline),
+    else its page's. The same on the item's page, in lists, in search results and in feeds.
 
-    @property
-    def shown_date(self):
-        return self.date or self.page.date
+    It is stored (``shown_date``), not computed in each query, so that "newest first" and "on
+    this day" read an index however large the archive: ``save`` sets it, ingest writes it for a
+    whole page (``Page.sync_item_dates``), and ``archive/daycounts.py`` counts items by it."""
+
+    shown_date = models.DateField("显示日期", null=True, blank=True, editable=False,
+                                  help_text="稿件自身的日期,未印日期时为版面日期")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        item = super().from_db(db, field_names, values)
+        item.loaded = dict(zip(field_names, values))  # what a save may move away from (archive/counts.py)
+        return item
+
+    def save(self, *args, **kwargs):
+        self.shown_date = self.date or (self.page.date if self.page_id else None)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "shown_date"}
+        super().save(*args, **kwargs)
 
     @property
     def date_is_page_date(self) -> bool:
@@ -221,27 +251,13 @@ class ShownDate:
 
 
 class DatedQuerySet(models.QuerySet):
-    """Items carry ``when``: their own date, else their page's (a feature without a dateline)."""
-
-    def dated(self):
-        return self.annotate(when=Coalesce("date", "page__date"))
+    """Orders and filters by ``shown_date``, through the ``*_newest`` indexes."""
 
     def newest_first(self):
-        return self.dated().order_by(F("when").desc(nulls_last=True), "page__source", "position")
+        return self.order_by(F("shown_date").desc(nulls_last=True), "page", "position")
 
     def on_day(self, day):
-        return self.dated().filter(when=day)
-
-    def in_month(self, year: int, month: int):
-        return self.dated().filter(when__year=year, when__month=month)
-
-    def day_counts(self) -> dict:
-        rows = self.dated().exclude(when=None).values("when").annotate(n=Count("id")).order_by()
-        return {row["when"]: row["n"] for row in rows}
-
-    def date_range(self):
-        span = self.dated().aggregate(first=Min("when"), last=Max("when"))
-        return span["first"], span["last"]
+        return self.filter(shown_date=day)
 
 
 class ArticleQuerySet(DatedQuerySet):
@@ -265,7 +281,7 @@ class ArticleQuerySet(DatedQuerySet):
         return self.filter(edited_at__isnull=False)
 
 
-class Article(ShownDate, models.Model):
+class Article(DatedItem):
     page = models.ForeignKey(Page, models.CASCADE, related_name="articles", verbose_name="版面")
     position = models.PositiveIntegerField("版面顺序")
     section = models.ForeignKey(
@@ -288,6 +304,10 @@ class Article(ShownDate, models.Model):
         verbose_name = verbose_name_plural = "稿件"
         ordering = ["page", "position"]
         constraints = [models.UniqueConstraint(fields=["page", "position"], name="article_position_unique")]
+        indexes = [
+            models.Index(fields=["-shown_date", "page", "position"], name="article_newest"),
+            models.Index(fields=["section", "-shown_date", "page", "position"], name="article_section_newest"),
+        ]
 
     def __str__(self):
         return self.title or self.kicker or f"{self.page} #{self.position}"
@@ -372,7 +392,7 @@ class PhotoQuerySet(DatedQuerySet):
         return self.filter(pk__in=PhotoContribution.objects.filter(person=person).values("photo"))
 
 
-class PhotoCaption(ShownDate, models.Model):
+class PhotoCaption(DatedItem):
     page = models.ForeignKey(Page, models.CASCADE, related_name="photos", verbose_name="版面")
     article = models.ForeignKey(
         Article, models.CASCADE, null=True, blank=True, related_name="photos", verbose_name="所属稿件"
@@ -392,6 +412,7 @@ class PhotoCaption(ShownDate, models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "图片"
         ordering = ["page", "article", "position"]
+        indexes = [models.Index(fields=["-shown_date", "page", "position"], name="photo_newest")]
 
     def __str__(self):
         return self.caption[:40]
@@ -454,3 +475,24 @@ class PersonAlias(models.Model):
 
         if Person.objects.filter(name=self.name).exists():
             raise ValidationError({"name": "已有以此为姓名的作者;请用“合并为同一人”把两人合并。"})
+
+
+class DayCount(models.Model):
+    """How many articles and stand-alone photos each day shows (by ``shown_date``): the figures
+    of the calendars and the date index, kept up to date on write (``archive/counts.py``) so
+    that no page counts the whole archive."""
+
+    date = models.DateField("日期", primary_key=True)
+    articles = models.PositiveIntegerField("稿件", default=0)
+    photos = models.PositiveIntegerField("图片", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "每日条数"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}: {self.total}"
+
+    @property
+    def total(self) -> int:
+        return self.articles + self.photos

@@ -4,13 +4,21 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Article, Page, Person, PhotoCaption, Section
+from .models import Article, DayCount, Page, Person, Section
 
 
-class ArticleSitemap(Sitemap):
+class LargeSitemap(Sitemap):
+    """A sitemap of the archive's own rows: paginated, and not asked for its newest lastmod in
+    the index (Django would compute it by loading every item)."""
+
     changefreq = "yearly"
     limit = 5000
 
+    def get_latest_lastmod(self):
+        return None
+
+
+class ArticleSitemap(LargeSitemap):
     def items(self):
         return Article.objects.select_related("page").defer("page__raw_text", "body").order_by("pk")
 
@@ -18,9 +26,7 @@ class ArticleSitemap(Sitemap):
         return article.edited_at or article.page.updated_at
 
 
-class PageSitemap(Sitemap):
-    changefreq = "yearly"
-
+class PageSitemap(LargeSitemap):
     def items(self):
         return Page.objects.without_text().order_by("pk")
 
@@ -50,21 +56,15 @@ class StaticSitemap(Sitemap):
 class DateSitemap(Sitemap):
     """The date archive: each year, month and day that has items (/dates/2023/4/17/).
 
-    Cost, whatever the size of the archive: five queries, none of which loads an item. The days
-    are SELECT DISTINCT queries (``QuerySet.dates()``), one row back per day: an item is shown on
-    its own date, else on its page's (``DayView``), for articles and stand-alone photos alike,
-    so four of them. ``Page.date`` is indexed; ``Article.date`` and ``PhotoCaption.date`` are not,
-    so those two are one pass over a narrow column (ten years of daily issues: ~3,650 rows
-    back). ``lastmod`` comes from one GROUP BY over the pages (one row per issue date): a day's
-    items were last re-ingested with the first issue on or after that day, which printed them."""
+    Two queries, neither of which reads an item: the days come from the day counts kept on
+    write (``DayCount``, one row per day with items), ``lastmod`` from one GROUP BY over the
+    pages' indexed date (one row per issue): a day's items were last re-ingested with the first
+    issue on or after that day, which printed them."""
 
     changefreq = "monthly"
 
     def items(self):
-        days = set()
-        for items in (Article.objects.all(), PhotoCaption.objects.standalone()):
-            days.update(items.dates("date", "day"))
-            days.update(items.filter(date=None).dates("page__date", "day"))
+        days = set(DayCount.objects.values_list("date", flat=True))
         issues = dict(Page.objects.exclude(date=None).values_list("date").annotate(Max("updated_at")).order_by())
         issue_dates = sorted(issues)
         latest = max(issues.values(), default=None)

@@ -1,3 +1,4 @@
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
@@ -32,7 +33,10 @@ urlpatterns = [
     path("photos/", views.PhotoListView.as_view(), name="photos"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed-latest"),
     path("feeds/sections/<int:pk>/", feeds.SectionFeed(), name="feed-section"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of sitemaps, each paginated: no response lists the whole archive.
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS, "sitemap_url_name": "archive:sitemap-section"},
+         name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("api/pages/", api.PageListApi.as_view(), name="api-pages"),
     path("api/articles/<int:pk>/", api.ArticleApi.as_view(), name="api-article"),
 ]

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import people
+from . import counts, people
 from .models import Article, FormerPageAddress, Page, Person, PersonAlias, PhotoCaption, RemovedArticle, Role, Section
 
 ITEMS_PER_PAGE = 20
@@ -18,9 +18,7 @@ class HomeView(TemplateView):
     template_name = "archive/home.html"
 
     def get_context_data(self, **kwargs):
-        spans = [Article.objects.date_range(), PhotoCaption.objects.date_range()]
-        firsts, lasts = [s[0] for s in spans if s[0]], [s[1] for s in spans if s[1]]
-        first, last = min(firsts, default=None), max(lasts, default=None)
+        first, last = counts.span()
         return super().get_context_data(
             pages=Page.objects.without_text().with_lead().newest_first()[:8],
             articles=Article.objects.for_display().newest_first()[:10],
@@ -270,12 +268,12 @@ def credited_items(person):
     elsewhere (articles before photos on the same day): one list, counted and sliced by the
     database, so that a page of it costs the same however much they did."""
     def rows(queryset, kind):
-        return queryset.dated().annotate(kind=Value(kind), source=F("page__source")).values_list(
-            "kind", "pk", "when", "source", "position").order_by()
+        return queryset.annotate(kind=Value(kind)).values_list(
+            "kind", "pk", "shown_date", "page", "position").order_by()
 
     articles = rows(Article.objects.by_person(person), "article")
     photos = rows(PhotoCaption.objects.by_person(person), "photo")
-    return articles.union(photos, all=True).order_by(F("when").desc(nulls_last=True), "kind", "source", "position")
+    return articles.union(photos, all=True).order_by(F("shown_date").desc(nulls_last=True), "kind", "page", "position")
 
 
 def load_items(rows) -> list[dict]:

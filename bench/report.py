@@ -44,13 +44,33 @@ def pages_rows(results: list[dict]) -> list[str]:
     return lines
 
 
+def pages_table(results: list[dict]) -> list[str]:
+    """Each page kind's single-client p50 / p95 (ms), one column per run that timed pages."""
+    runs = [r for r in results if r.get("pages")]
+    if not runs:
+        return []
+    kinds = list(runs[-1]["pages"])
+    lines = ["| page | " + " | ".join(f"{label(r)} {r['size']:,}" for r in runs) + " |",
+             "|---" * (len(runs) + 1) + "|"]
+    for kind in kinds:
+        cells = []
+        for r in runs:
+            f = r["pages"].get(kind)
+            bad = f and [s for s in f["statuses"] if s >= 400]
+            cells.append("–" if not f else f"{f['p50_ms']:.0f} / {f['p95_ms']:.0f}" + (f" ({bad})" if bad else ""))
+        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    memory = [f"{r['memory']['worker_rss_mb']:.0f} MB" if r.get("memory", {}).get("worker_rss_mb") else "–" for r in runs]
+    lines.append("| web worker resident memory (after) | " + " | ".join(memory) + " |")
+    return lines
+
+
 def plot(results: list[dict]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (left, right, pages) = plt.subplots(1, 3, figsize=(15, 4))
     for engine in sorted({r["engine"] for r in results}):
         runs = [r for r in results if r["engine"] == engine]
         sizes = [r["size"] for r in runs]
@@ -62,7 +82,15 @@ def plot(results: list[dict]) -> None:
     right.plot(sizes, [reference[n]["seconds"] for n in sizes], "s--", label="FTS5 reference")
     left.set(xscale="log", xlabel="articles", ylabel="search p95 (ms)", title="Search p95, warm")
     right.set(xscale="log", yscale="log", xlabel="articles", ylabel="seconds", title="Full index build")
-    for axis in (left, right):
+    timed = [r for r in results if r.get("pages") and r["engine"] == "sqlite"]
+    for kind in (timed[-1]["pages"] if timed else []):
+        runs = [r for r in timed if kind in r["pages"]]
+        pages.plot([r["size"] for r in runs], [r["pages"][kind]["p95_ms"] for r in runs], ".-", label=kind)
+    pages.set(xscale="log", yscale="log", xlabel="articles", ylabel="p95 (ms), one client",
+              title="Every page kind, FTS5 engine")
+    if timed:
+        pages.legend(fontsize=6, ncol=2)
+    for axis in (left, right, pages):
         axis.grid(True, alpha=0.3)
         axis.legend()
     fig.tight_layout()
@@ -127,6 +155,14 @@ def write() -> None:
         "answers the same queries (count + top 20 by bm25), without loading objects or highlighting.",
         "",
         "![search p95 and index time against corpus size](bench/results/plot.png)",
+        "",
+        "## Every page, one client",
+        "",
+        "p50 / p95 ms over 30 requests after 3 warm-up ones, through gunicorn (2 workers), one client at a "
+        "time (`bench/page_timing.py`); addresses from the middle of the archive, the largest section and "
+        "the most prolific person (`bench/page_urls.py`).",
+        "",
+        *pages_table(results),
         "",
         "## Pages under load",
         "",

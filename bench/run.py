@@ -100,23 +100,51 @@ def run_size(engine: str, size: int, real, queries: list[dict], wrk_duration: in
     documents = [a.title + "\n" + "\n".join(a.paragraphs) for a in articles]
     reference = root / "fts5.sqlite3"
     result["fts5"] = fts5.build(reference, documents) | fts5.time_queries(reference, queries)
-    if wrk_duration:
-        print(f"[{size}] pages under wrk …", flush=True)
-        result["pages_wrk"] = pages_under_load(root / "data", bulk, wrk_duration)
+    print(f"[{size}] every page kind, one client{' then under wrk' if wrk_duration else ''} …", flush=True)
+    result["pages"], result["pages_wrk"] = pages_served(root, bulk, wrk_duration)
+    result["memory"] = {"worker_rss_mb": result["pages"].pop("worker_rss_mb", None)}
     return result
 
 
-def pages_under_load(data_dir: Path, env: dict, duration: int) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        lua.write(PERCENTILES_LUA)
-    figures = {}
-    with gunicorn(data_dir=data_dir, env=env, prepare_data=False) as server:
-        article = json.load(__import__("urllib.request").request.urlopen(server.url + "/api/pages/"))["pages"][0]["items"][0]["url"]
-        for name, path in {"home": "/", "article": article, "search": "/search/?q=发展"}.items():
-            r = wrk(server.url + path, connections=16, duration=duration, lua_path=lua.name)
-            figures[name] = {"requests_per_s": r.requests_per_second, "p95_ms": r.p95_ms, "errors": r.socket_errors + r.non_2xx}
-    Path(lua.name).unlink()
-    return figures
+WRK_PAGES = ("home", "article", "search")  # the pages the throughput targets name
+
+
+def pages_served(root: Path, env: dict, wrk_duration: int) -> tuple[dict, dict]:
+    """Each page kind timed with one client (``bench/page_timing.py``), then the home, article and
+    search pages under ``wrk`` (16 connections, 2 gunicorn workers); with the workers' memory."""
+    urls = root / "page_urls.json"
+    found = subprocess.run([sys.executable, "-m", "bench.page_urls"], cwd=ROOT, env=env, check=True,
+                           capture_output=True, text=True)
+    urls.write_text(found.stdout.strip().splitlines()[-1], encoding="utf-8")
+    paths = json.loads(urls.read_text(encoding="utf-8"))
+    under_load = {}
+    with gunicorn(data_dir=root / "data", env=env, prepare_data=False) as server:
+        single = subprocess.run([sys.executable, "-m", "bench.page_timing", server.url, str(urls)], cwd=ROOT,
+                                check=True, capture_output=True, text=True)
+        pages = json.loads(single.stdout.strip().splitlines()[-1])
+        if wrk_duration:
+            with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+                lua.write(PERCENTILES_LUA)
+            for name in WRK_PAGES:
+                r = wrk(server.url + paths[name], connections=16, duration=wrk_duration, lua_path=lua.name)
+                under_load[name] = {"requests_per_s": r.requests_per_second, "p95_ms": r.p95_ms,
+                                    "errors": r.socket_errors + r.non_2xx}
+            Path(lua.name).unlink()
+        pages["worker_rss_mb"] = max(worker_rss_mb(server.process.pid), default=None)
+    return pages, under_load
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    """Resident memory of each gunicorn worker (the master's children), from /proc."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sizes
 
 
 def main(argv=None) -> int:

@@ -221,3 +221,21 @@ def log_in_to_admin(page, site: str, username: str, password: str) -> None:
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_entries(client) -> dict:
+    """Every address the sitemap index leads to, with its ``lastmod`` element (or None)."""
+    import xml.etree.ElementTree as ET
+
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    entries = {}
+    for location in ET.fromstring(index.content).iter(f"{SITEMAP_NS}loc"):
+        sitemap = client.get(location.text.replace("http://testserver", ""))
+        assert sitemap.status_code == 200, location.text
+        for url in ET.fromstring(sitemap.content).iter(f"{SITEMAP_NS}url"):
+            entries[url.find(f"{SITEMAP_NS}loc").text] = url.find(f"{SITEMAP_NS}lastmod")
+    return entries

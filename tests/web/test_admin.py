@@ -93,10 +93,10 @@ def test_article_list_filters_by_year_and_month_of_the_items_date(staff_client, 
     assert filter_choices(everything, "年份") == ["全部", "2023年"]
     assert filter_choices(everything, "月份") == []  # months once a year is chosen
     year = staff_client.get(url, {"year_of": "2023"})
-    assert year.context["cl"].result_count == Article.objects.dated().filter(when__year=2023).count()
+    assert year.context["cl"].result_count == Article.objects.filter(shown_date__year=2023).count()
     assert filter_choices(year, "月份") == ["全部", "3月", "4月", "5月", "8月"]
     april = staff_client.get(url, {"year_of": "2023", "month_of": "4"})
-    assert april.context["cl"].result_count == Article.objects.in_month(2023, 4).count() > 0
+    assert april.context["cl"].result_count == Article.objects.filter(shown_date__year=2023, shown_date__month=4).count() > 0
     assert "?year_of=2023" in april.content.decode()  # another year or all forgets the month
     for nonsense in [{"year_of": "abc"}, {"year_of": "2023", "month_of": "13"}, {"month_of": "4"}]:
         response = staff_client.get(url, nonsense)
@@ -105,7 +105,7 @@ def test_article_list_filters_by_year_and_month_of_the_items_date(staff_client, 
 
 def test_photo_and_page_lists_filter_by_year_and_month(staff_client, ingested):
     photos = staff_client.get(reverse("admin:archive_photocaption_changelist"), {"year_of": "2023", "month_of": "4"})
-    assert photos.context["cl"].result_count == PhotoCaption.objects.in_month(2023, 4).count() > 0
+    assert photos.context["cl"].result_count == PhotoCaption.objects.filter(shown_date__year=2023, shown_date__month=4).count() > 0
     pages = staff_client.get(reverse("admin:archive_page_changelist"), {"year_of": "2023", "month_of": "4"})
     assert pages.context["cl"].result_count == Page.objects.filter(date__year=2023, date__month=4).count() > 0
 

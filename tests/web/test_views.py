@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Article, Page, Person, PhotoCaption, Section
+from tests.helpers import sitemap_entries
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -118,9 +119,7 @@ def test_atom_feeds(client, ingested):
 
 
 def test_sitemap_lists_articles_pages_and_listings(client, ingested):
-    response = client.get(reverse("archive:sitemap"))
-    assert response.status_code == 200
-    urls = [loc.text for loc in ET.fromstring(response.content).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    urls = list(sitemap_entries(client))
     dates = 1 + 4 + 12  # 2023, its four months and twelve days with items (tests/web/test_site_files.py)
     issues = 5  # /issues/2023-04-17/ …: each day's paper
     assert len(urls) == 5 + 5 + 17 + Section.objects.count() + Person.objects.count() + dates + issues
@@ -167,7 +166,8 @@ def test_no_listing_loads_a_pages_source_text(client, ingested, staff_client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for url, who in [("/sitemap.xml", client), ("/api/pages/", client), ("/pages/", client),
+    for url, who in [("/sitemap.xml", client), ("/sitemap-pages.xml", client), ("/sitemap-articles.xml", client),
+                     ("/api/pages/", client), ("/pages/", client),
                      ("/admin/archive/article/", staff_client), ("/admin/archive/page/", staff_client),
                      ("/admin/archive/photocaption/", staff_client)]:
         with CaptureQueriesContext(connection) as queries:
