@@ -46,16 +46,16 @@ def pages_rows(results: list[dict]) -> list[str]:
 
 def pages_table(results: list[dict]) -> list[str]:
     """Each page kind's single-client p50 / p95 (ms), one column per run that timed pages."""
-    runs = [r for r in results if r.get("pages")]
+    runs = [r for r in results if r.get("page_times")]
     if not runs:
         return []
-    kinds = list(runs[-1]["pages"])
+    kinds = list(runs[-1]["page_times"])
     lines = ["| page | " + " | ".join(f"{label(r)} {r['size']:,}" for r in runs) + " |",
              "|---" * (len(runs) + 1) + "|"]
     for kind in kinds:
         cells = []
         for r in runs:
-            f = r["pages"].get(kind)
+            f = r["page_times"].get(kind)
             bad = f and [s for s in f["statuses"] if s >= 400]
             cells.append("–" if not f else f"{f['p50_ms']:.0f} / {f['p95_ms']:.0f}" + (f" ({bad})" if bad else ""))
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
@@ -82,10 +82,10 @@ def plot(results: list[dict]) -> None:
     right.plot(sizes, [reference[n]["seconds"] for n in sizes], "s--", label="FTS5 reference")
     left.set(xscale="log", xlabel="articles", ylabel="search p95 (ms)", title="Search p95, warm")
     right.set(xscale="log", yscale="log", xlabel="articles", ylabel="seconds", title="Full index build")
-    timed = [r for r in results if r.get("pages") and r["engine"] == "sqlite"]
-    for kind in (timed[-1]["pages"] if timed else []):
-        runs = [r for r in timed if kind in r["pages"]]
-        pages.plot([r["size"] for r in runs], [r["pages"][kind]["p95_ms"] for r in runs], ".-", label=kind)
+    timed = [r for r in results if r.get("page_times") and r["engine"] == "sqlite"]
+    for kind in (timed[-1]["page_times"] if timed else []):
+        runs = [r for r in timed if kind in r["page_times"]]
+        pages.plot([r["size"] for r in runs], [r["page_times"][kind]["p95_ms"] for r in runs], ".-", label=kind)
     pages.set(xscale="log", yscale="log", xlabel="articles", ylabel="p95 (ms), one client",
               title="Every page kind, FTS5 engine")
     if timed:

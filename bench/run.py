@@ -101,8 +101,8 @@ def run_size(engine: str, size: int, real, queries: list[dict], wrk_duration: in
     reference = root / "fts5.sqlite3"
     result["fts5"] = fts5.build(reference, documents) | fts5.time_queries(reference, queries)
     print(f"[{size}] every page kind, one client{' then under wrk' if wrk_duration else ''} …", flush=True)
-    result["pages"], result["pages_wrk"] = pages_served(root, bulk, wrk_duration)
-    result["memory"] = {"worker_rss_mb": result["pages"].pop("worker_rss_mb", None)}
+    result["page_times"], result["pages_wrk"] = pages_served(root, bulk, wrk_duration)
+    result["memory"] = {"worker_rss_mb": result["page_times"].pop("worker_rss_mb", None)}
     return result
 
 
