@@ -7,7 +7,7 @@ from django.views import View
 from .models import Article, Page
 from .serializers import article_json, page_json
 
-PAGES_PER_RESPONSE = 20
+PAGES_PER_RESPONSE = 10  # each with every item's full text: a response stays a few hundred KB
 
 
 def json_error(status: int, message: str) -> JsonResponse:

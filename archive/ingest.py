@@ -66,6 +66,7 @@ class FileReport:
 @dataclass
 class IngestReport:
     files: list[FileReport] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what listeners of ``ingest_finished`` have to say
 
     @property
     def counts(self) -> Counter:

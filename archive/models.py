@@ -167,6 +167,7 @@ class Section(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "栏目"
         ordering = ["name"]
+        indexes = [models.Index(fields=["-article_count", "name"], name="section_largest")]
 
     def __str__(self):
         return self.name

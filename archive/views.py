@@ -12,6 +12,7 @@ from . import counts, people
 from .models import Article, FormerPageAddress, Page, Person, PersonAlias, PhotoCaption, RemovedArticle, Role, Section
 
 ITEMS_PER_PAGE = 20
+HOME_SECTIONS = 15  # the largest; the rest are a link away (an archive has thousands of rubrics)
 
 
 class HomeView(TemplateView):
@@ -22,7 +23,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             pages=Page.objects.without_text().with_lead().newest_first()[:8],
             articles=Article.objects.for_display().newest_first()[:10],
-            sections=Section.objects.with_counts(),
+            sections=Section.objects.with_counts()[:HOME_SECTIONS],
             first_date=first,
             last_date=last,
             **kwargs,
@@ -179,6 +180,7 @@ class SectionListView(ListView):
     queryset = Section.objects.with_counts()
     template_name = "archive/section_list.html"
     context_object_name = "sections"
+    paginate_by = 100
 
 
 class SectionDetailView(OwnerListMixin, ListView):

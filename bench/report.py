@@ -40,8 +40,13 @@ def pages_rows(results: list[dict]) -> list[str]:
     lines = []
     for r in results:
         for name, figures in r.get("pages_wrk", {}).items():
-            lines.append(f"| {label(r)} | {r['size']:,} | {name} | {figures['requests_per_s']:.0f} | {figures['p95_ms']:.0f} | {figures['errors']} |")
+            lines.append(f"| {pages_label(r)} | {r['size']:,} | {name} | {figures['requests_per_s']:.0f} | {figures['p95_ms']:.0f} | {figures['errors']} |")
     return lines
+
+
+def pages_label(r: dict) -> str:
+    """The commit the pages were timed at: a later ``--pages-only`` run's, else the run's."""
+    return f"{r['engine']} ({r.get('pages_machine', r['machine'])['commit']})"
 
 
 def pages_table(results: list[dict]) -> list[str]:
@@ -50,7 +55,7 @@ def pages_table(results: list[dict]) -> list[str]:
     if not runs:
         return []
     kinds = list(runs[-1]["page_times"])
-    lines = ["| page | " + " | ".join(f"{label(r)} {r['size']:,}" for r in runs) + " |",
+    lines = ["| page | " + " | ".join(f"{pages_label(r)} {r['size']:,}" for r in runs) + " |",
              "|---" * (len(runs) + 1) + "|"]
     for kind in kinds:
         cells = []

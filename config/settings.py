@@ -6,6 +6,7 @@ ARCHIVE_SEARCH_ENGINE  "whoosh" (default), "sqlite" (SQLite FTS5: much faster to
 ARCHIVE_INDEX_DIR      the search index folder, if not in the data folder
 ARCHIVE_SEARCH_BUDGET_MS  how long one search may run (1000); a longer one is stopped and refused
 ARCHIVE_MAX_PAGE_KB    the largest page file ingest accepts (512); larger files are refused, unread
+ARCHIVE_WHOOSH_CEILING articles up to which the Whoosh engine is advised (20000); past it, ingest says so
 ARCHIVE_PAGES_ROOT     the folder page files live under; a page is named by its path below it
 DJANGO_DEBUG           "1" (default) for development; "0" in production
 DJANGO_SECRET_KEY      required when DJANGO_DEBUG=0
@@ -204,6 +205,9 @@ HAYSTACK_SIGNAL_PROCESSOR = (
 # new archive, "sqlite" (FTS5) for a large one on one machine, "elasticsearch" for a cluster.
 # Every engine tokenises with search/analyzers.py and ranks with search/scoring.py.
 ARCHIVE_SEARCH = {"ENGINE": os.environ.get("ARCHIVE_SEARCH_ENGINE", "whoosh").strip().lower()}
+# Up to how many articles the Whoosh engine keeps pages and searches within their budgets
+# (README, "Which search engine"); past it, ingest and check_index advise the FTS5 engine.
+ARCHIVE_WHOOSH_CEILING = int(os.environ.get("ARCHIVE_WHOOSH_CEILING", "20000"))
 if ARCHIVE_SEARCH["ENGINE"] == "elasticsearch":
     ARCHIVE_SEARCH |= {"LOCATION": os.environ.get("ELASTICSEARCH_URL", ""),
                        "INDEX_NAME": os.environ.get("ARCHIVE_ES_INDEX", "archive")}

@@ -7,6 +7,8 @@ from haystack.signals import BaseSignalProcessor
 from archive.models import Article, ArticleContribution, Person, PhotoCaption, PhotoContribution, Section
 from archive.signals import ingest_finished, ingest_running, items_changed
 
+from .capacity import engine_advice
+
 from .indexing import BATCH_LOCK_WAIT, flush_or_retry, schedule
 
 ARTICLE, PHOTO = "archive.article", "archive.photocaption"
@@ -82,3 +84,6 @@ class QueuedSignalProcessor(BaseSignalProcessor):
 
     def handle_ingest_finished(self, sender, report, **kwargs):
         transaction.on_commit(lambda: flush_or_retry(BATCH_LOCK_WAIT))
+        advice = engine_advice()
+        if advice:
+            report.notices.append(advice)

@@ -173,3 +173,15 @@ def test_no_listing_loads_a_pages_source_text(client, ingested, staff_client):
         with CaptureQueriesContext(connection) as queries:
             assert who.get(url).status_code == 200
         assert not [q["sql"] for q in queries if "raw_text" in q["sql"] and "SELECT" in q["sql"]], url
+
+
+def test_an_archive_of_many_rubrics_shows_the_largest_on_the_home_page_and_pages_the_rest(client, ingested):
+    Section.objects.bulk_create([Section(name=f"专栏{n:03d}", article_count=n) for n in range(1, 131)])
+    page = html(client, reverse("archive:home"))
+    home = page[page.index('<section aria-labelledby="sections">'):]
+    home = home[:home.index("</section>")]
+    assert home.count('href="/sections/') == 15 + 1  # the fifteen largest, and 全部栏目
+    assert "专栏130" in home and "专栏100" not in home and 'href="/sections/">全部栏目</a>' in home
+    first = html(client, reverse("archive:sections"))
+    assert first.index("专栏130") < first.index("专栏129") and "专栏001" not in first
+    assert "专栏001" in html(client, reverse("archive:sections"), page=2)

@@ -32,6 +32,8 @@ class Command(BaseCommand):
         report = ingest_paths(paths, year=year, date=date, force=force, replace=replace, dry_run=dry_run,
                               encoding=encoding, on_file=show)
         self.stdout.write(report.summary())
+        for notice in report.notices:
+            self.stdout.write(notice)
         if not report.files:
             raise CommandError(f"没有找到版面文件:{' '.join(paths)}")
         if report.failed:

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from search.capacity import engine_advice
 from search.engines import IndexFailure, IndexUnavailable
 from search.indexing import check_index, repair_index
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
         for label in check.counts:
             missing, extra = len(check.missing.get(label, ())), len(check.extra.get(label, ()))
             self.stdout.write(f"{label}:数据库 {check.counts[label]},索引缺少 {missing},索引多出 {extra}")
+        advice = engine_advice()
+        if advice:
+            self.stdout.write(advice)
         if not check.agrees:
             raise CommandError("索引与数据库不一致(加 --fix 修复)")
         self.stdout.write("索引与数据库一致")
