@@ -90,6 +90,7 @@ class Page(models.Model):
         indexes = [
             models.Index(fields=["-date", "sequence", "source"], name="page_newest"),
             models.Index(fields=["date", "sequence"], name="page_in_issue"),
+            models.Index(fields=["date", "updated_at"], name="page_updates"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["date", "label"], condition=models.Q(date__isnull=False),

@@ -1,22 +1,52 @@
 import bisect
+from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
 
 from .models import Article, DayCount, Page, Person, Section
 
 
+SITEMAP_PAGE = 500  # addresses a sitemap page lists: writing each costs ~0.1 ms
+
+
+class KeyRangePaginator(Paginator):
+    """Sitemap pages by blocks of primary key: page N lists the rows whose key falls in the Nth
+    block of ``per_page`` keys (fewer, where rows were deleted). Finding a page is a range read
+    of the key, however deep: an OFFSET would walk every row before it (SQLite reads them whole)."""
+
+    @cached_property
+    def num_pages(self) -> int:
+        last = self.object_list.order_by("-pk").values_list("pk", flat=True).first() or 0
+        return max(1, -(-last // self.per_page))
+
+    @cached_property
+    def count(self) -> int:  # not shown anywhere; Paginator asks for it
+        return self.num_pages * self.per_page
+
+    def page(self, number):
+        number = self.validate_number(number)
+        low = (number - 1) * self.per_page
+        rows = list(self.object_list.filter(pk__gt=low, pk__lte=low + self.per_page))
+        return self._get_page(rows, number, self)
+
+
 class LargeSitemap(Sitemap):
-    """A sitemap of the archive's own rows: a thousand to a page (a page of it costs what a
-    thousand addresses cost to write, whatever the archive holds), and not asked for its newest
-    lastmod in the index (Django would compute that by loading every row)."""
+    """A sitemap of the archive's own rows: 500 to a page (a page of it costs what 500
+    addresses cost to write, whatever the archive holds), and not asked for its newest lastmod
+    in the index (Django would compute that by loading every row)."""
 
     changefreq = "yearly"
-    limit = 1000
+    limit = SITEMAP_PAGE
 
     def get_latest_lastmod(self):
         return None
+
+    @property
+    def paginator(self):
+        return KeyRangePaginator(self._items(), self.limit)
 
 
 class ArticleSitemap(LargeSitemap):
@@ -67,10 +97,19 @@ class DateSitemap(Sitemap):
     issue on or after that day, which printed them."""
 
     changefreq = "monthly"
+    limit = SITEMAP_PAGE
 
     def items(self):
+        return self.entries
+
+    def get_latest_lastmod(self):
+        return max((lastmod for _, lastmod in self.entries if lastmod), default=None)
+
+    @cached_property
+    def entries(self) -> list:
+        """Computed once for the count, the page and the index's lastmod alike."""
         days = set(DayCount.objects.values_list("date", flat=True))
-        issues = dict(Page.objects.exclude(date=None).values_list("date").annotate(Max("updated_at")).order_by())
+        issues = dict(issue_updates())
         issue_dates = sorted(issues)
         latest = max(issues.values(), default=None)
 
@@ -96,15 +135,29 @@ class IssueSitemap(Sitemap):
     """Each day's paper (/issues/2023-04-17/): one GROUP BY over the pages' indexed date."""
 
     changefreq = "yearly"
+    limit = SITEMAP_PAGE
 
     def items(self):
-        return list(Page.objects.exclude(date=None).values_list("date").annotate(Max("updated_at")).order_by("date"))
+        return self.entries
+
+    def get_latest_lastmod(self):
+        return max((lastmod for _, lastmod in self.entries), default=None)
+
+    @cached_property
+    def entries(self) -> list:
+        return issue_updates()
 
     def location(self, issue):
         return reverse("archive:issue", args=[issue[0]])
 
     def lastmod(self, issue):
         return issue[1]
+
+
+def issue_updates() -> list[tuple]:
+    """(issue date, when one of its pages was last ingested), oldest first: read from the
+    ``page_updates`` index alone (the page rows hold their text: a scan of them is slow)."""
+    return list(Page.objects.exclude(date=None).values_list("date").annotate(Max("updated_at")).order_by("date"))
 
 
 SITEMAPS = {"static": StaticSitemap, "pages": PageSitemap, "articles": ArticleSitemap, "sections": SectionSitemap,

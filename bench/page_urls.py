@@ -44,7 +44,7 @@ def page_urls() -> dict[str, str]:
         "feed_latest": reverse("archive:feed-latest"),
         "feed_section": reverse("archive:feed-section", args=[section.pk]),
         "sitemap_index": "/sitemap.xml",
-        "sitemap_page": f"/sitemap-articles.xml?p={Article.objects.count() // SITEMAP_LIMIT // 2 + 1}",  # the middle
+        "sitemap_page": f"/sitemap-articles.xml?p={Article.objects.count() // SITEMAP_LIMIT // 2 + 1}",  # the middle one
         "api_pages": reverse("archive:api-pages") + "?page=2",
         "api_article": reverse("archive:api-article", args=[article.pk]),
         "search": "/search/?" + urlencode({"q": COMMON_WORD}),
