@@ -144,7 +144,7 @@ def search(parsed: ParsedQuery, filters: Filters = Filters(), sort: str = "relev
         num_pages=max(1, math.ceil(raw.total / per_page)),
         hits=hits,
         took_ms=(time.perf_counter() - started) * 1000,
-        sections=_section_counts(sections),
+        sections=_section_counts(sections, filters.section_id),
         months=sorted((MonthFacet(m, n) for m, n in months.items()), reverse=True),
         not_found_whole=not_found,
         per_page=per_page,
@@ -244,6 +244,14 @@ def _hit(label: str, obj, score: float, atoms: list[str]) -> Hit:
     return Hit("photo", obj, score, highlight(obj.caption, atoms), snippet(text, atoms))
 
 
-def _section_counts(counts: dict[int, int]) -> list[tuple[Section, int]]:
-    names = Section.objects.in_bulk(list(counts))
-    return sorted(((names[i], n) for i, n in counts.items() if i in names), key=lambda pair: (-pair[1], pair[0].name))
+SECTION_FACETS = 20  # an archive has thousands of rubrics: the facet lists the largest
+
+
+def _section_counts(counts: dict[int, int], chosen: int | None) -> list[tuple[Section, int]]:
+    """The sections with most results (and the one chosen, if any), largest first: only those
+    are loaded and linked, however many sections the results fall in."""
+    largest = sorted(counts, key=lambda pk: -counts[pk])[:SECTION_FACETS]
+    if chosen in counts and chosen not in largest:
+        largest.append(chosen)
+    names = Section.objects.in_bulk(largest)
+    return sorted(((names[i], counts[i]) for i in largest if i in names), key=lambda pair: (-pair[1], pair[0].name))
