@@ -44,22 +44,24 @@ class PageQuerySet(models.QuerySet):
         return self.filter(date=day).order_by("sequence", "source")
 
     def preceding(self, page):
-        """The page read before ``page``: earlier in its issue, else the last of the issue before.
-        Two indexed lookups (``page_in_issue``), however large the archive."""
-        if page.date is None:
-            return self.filter(date=None, source__lt=page.source).order_by("-source").first()
-        same_issue = self.filter(date=page.date, sequence__lt=page.sequence).order_by("-sequence").first()
-        return same_issue or self.filter(date__lt=page.date).order_by("-date", "-sequence").first()
+        """The page read before ``page``: earlier in its issue, else the last of the issue before."""
+        return self._neighbour(page, "lt", "-")
 
     def following(self, page):
+        return self._neighbour(page, "gt", "")
+
+    def _neighbour(self, page, side: str, order: str):
+        """Two indexed lookups (``page_in_issue``), however large the archive; undated pages
+        follow one another by source name."""
         if page.date is None:
-            return self.filter(date=None, source__gt=page.source).order_by("source").first()
-        same_issue = self.filter(date=page.date, sequence__gt=page.sequence).order_by("sequence").first()
-        return same_issue or self.filter(date__gt=page.date).order_by("date", "sequence").first()
+            return self.filter(date=None, **{f"source__{side}": page.source}).order_by(f"{order}source").first()
+        same_issue = self.filter(date=page.date, **{f"sequence__{side}": page.sequence}).order_by(f"{order}sequence")
+        return same_issue.first() or self.filter(**{f"date__{side}": page.date}).order_by(
+            f"{order}date", f"{order}sequence").first()
 
 
 class DateSource(models.TextChoices):
-    """Where a page's date was read, most trusted first (see ``archive/issues.py``)."""
+    """Where a page's date was read, most trusted first (see ``archive/placement.py``)."""
 
     PATH = "path", "文件路径"
     OPTION = "option", "导入参数 --date"
@@ -122,9 +124,17 @@ class Page(models.Model):
         """Whether the page has a readable address (by issue date and label)."""
         return bool(self.date and self.label)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        page = super().from_db(db, field_names, values)
+        page.loaded_date = dict(zip(field_names, values)).get("date")
+        return page
+
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self.sync_item_dates()
+        if getattr(self, "loaded_date", None) != self.date:  # only a moved page moves its items
+            self.sync_item_dates()
+        self.loaded_date = self.date
 
     def sync_item_dates(self) -> None:
         """Its items' ``shown_date``: their own date, else this page's (two UPDATEs of its items)."""
@@ -223,7 +233,7 @@ class DatedItem(models.Model):
 
     It is stored (``shown_date``), not computed in each query, so that "newest first" and "on
     this day" read an index however large the archive: ``save`` sets it, ingest writes it for a
-    whole page (``Page.sync_item_dates``), and ``archive/daycounts.py`` counts items by it."""
+    whole page (``Page.sync_item_dates``), and ``archive/counts.py`` counts items by it."""
 
     shown_date = models.DateField("显示日期", null=True, blank=True, editable=False,
                                   help_text="稿件自身的日期,未印日期时为版面日期")

@@ -235,8 +235,7 @@ class PersonDetailView(OwnerListMixin, ListView):
             alias = PersonAlias.objects.filter(former_id=kwargs["pk"]).select_related("person").first()
             if alias is None:
                 raise
-            query = f"?{request.GET.urlencode()}" if request.GET else ""
-            return HttpResponsePermanentRedirect(alias.person.get_absolute_url() + query)
+            return redirect_keeping_query(request, alias.person.get_absolute_url())
 
     def get_owner(self):
         if not hasattr(self, "owner"):
