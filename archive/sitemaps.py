@@ -3,7 +3,8 @@ from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Max
+from django.db.models import Count, Max
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.urls import reverse
 
 from .models import Article, DayCount, Page, Person, Section
@@ -88,7 +89,39 @@ class StaticSitemap(Sitemap):
         return reverse(name)
 
 
-class DateSitemap(Sitemap):
+class CountedEntries:
+    """A sitemap's entries as its paginator sees them: their number from a count query, the
+    entries themselves computed only when a page of them is asked for — so the sitemap index
+    (which needs only how many pages there are) never computes them."""
+
+    def __init__(self, sitemap, count):
+        self.sitemap, self.count = sitemap, count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.sitemap.entries[index]
+
+
+class CountedSitemap(Sitemap):
+    """Entries computed in Python from a few queries, counted by a query for the index; no
+    ``lastmod`` in the index (it would need every entry)."""
+
+    limit = SITEMAP_PAGE
+
+    def items(self):
+        return self.entries
+
+    def get_latest_lastmod(self):
+        return None
+
+    @property
+    def paginator(self):
+        return Paginator(CountedEntries(self, self.count), self.limit)
+
+
+class DateSitemap(CountedSitemap):
     """The date archive: each year, month and day that has items (/dates/2023/4/17/).
 
     Two queries, neither of which reads an item: the days come from the day counts kept on
@@ -97,17 +130,17 @@ class DateSitemap(Sitemap):
     issue on or after that day, which printed them."""
 
     changefreq = "monthly"
-    limit = SITEMAP_PAGE
 
-    def items(self):
-        return self.entries
-
-    def get_latest_lastmod(self):
-        return max((lastmod for _, lastmod in self.entries if lastmod), default=None)
+    @staticmethod
+    def count() -> int:
+        """Days, months and years with items, in one query."""
+        counted = DayCount.objects.aggregate(days=Count("date"), months=Count(TruncMonth("date"), distinct=True),
+                                             years=Count(ExtractYear("date"), distinct=True))
+        return counted["days"] + counted["months"] + counted["years"]
 
     @cached_property
     def entries(self) -> list:
-        """Computed once for the count, the page and the index's lastmod alike."""
+        """Computed once for a page of them."""
         days = set(DayCount.objects.values_list("date", flat=True))
         issues = dict(issue_updates())
         issue_dates = sorted(issues)
@@ -131,17 +164,14 @@ class DateSitemap(Sitemap):
         return entry[1]
 
 
-class IssueSitemap(Sitemap):
+class IssueSitemap(CountedSitemap):
     """Each day's paper (/issues/2023-04-17/): one GROUP BY over the pages' indexed date."""
 
     changefreq = "yearly"
-    limit = SITEMAP_PAGE
 
-    def items(self):
-        return self.entries
-
-    def get_latest_lastmod(self):
-        return max((lastmod for _, lastmod in self.entries), default=None)
+    @staticmethod
+    def count() -> int:
+        return Page.objects.exclude(date=None).dates("date", "day").count()
 
     @cached_property
     def entries(self) -> list:

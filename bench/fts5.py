@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from search.analyzers import field_tokens
-from search.engines.sqlite_fts import match_expression
+from search.engines.sqlite_query import match_expression
 from search.query import parse_query
 
 

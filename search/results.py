@@ -99,6 +99,9 @@ class SearchResults:
     months: list[MonthFacet] = field(default_factory=list)
     not_found_whole: list[SplitWord] = field(default_factory=list)  # split words no result holds as typed
     per_page: int = PER_PAGE
+    # The total and facet counts are estimates (a search matching more than
+    # ARCHIVE_SEARCH_COMMON_ITEMS items, on an engine that samples them): shown as "约 12万".
+    approximate: bool = False
 
     @property
     def out_of_range(self) -> bool:
@@ -130,11 +133,12 @@ def search(parsed: ParsedQuery, filters: Filters = Filters(), sort: str = "relev
     per_page = per_page or PER_PAGE  # read now, not at import: tests page a small archive
     started = time.perf_counter()
     budget = Budget(settings.ARCHIVE_SEARCH_BUDGET_MS / 1000)
-    raw = engine().search(SearchRequest(parsed, filters, sort, page, per_page, budget=budget.seconds))
+    raw = engine().search(SearchRequest(parsed, filters, sort, page, per_page, budget=budget.seconds,
+                                        common=settings.ARCHIVE_SEARCH_COMMON_ITEMS))
     split = [SplitWord(clause.run, tuple(clause.atoms)) for clause in parsed.split_clauses]
     hits = _load(raw.hits, parsed, split)
     ghosts = len(raw.hits) - len(hits)
-    sections, months = _facet_counts(raw, parsed, filters, budget)
+    sections, months, refined_approximately = _facet_counts(raw, parsed, filters, budget)
     not_found = [word for word in split if _found_nowhere(word, hits, parsed, filters, budget)] if hits else []
     for hit in hits:  # a notice over the results says it once for all of them
         hit.apart = [word for word in hit.apart if word not in not_found]
@@ -148,6 +152,7 @@ def search(parsed: ParsedQuery, filters: Filters = Filters(), sort: str = "relev
         months=sorted((MonthFacet(m, n) for m, n in months.items()), reverse=True),
         not_found_whole=not_found,
         per_page=per_page,
+        approximate=raw.approximate or refined_approximately,
     )
 
 
@@ -158,25 +163,28 @@ def _refining_count(parsed: ParsedQuery, filters: Filters, budget: Budget) -> Ra
     if remaining <= 0:
         return None
     try:
-        return engine().search(SearchRequest(parsed, filters, per_page=1, budget=remaining))
+        return engine().search(SearchRequest(parsed, filters, per_page=1, budget=remaining,
+                                             common=settings.ARCHIVE_SEARCH_COMMON_ITEMS))
     except SearchTooExpensive:
         return None
 
 
 def _facet_counts(raw: RawResults, parsed: ParsedQuery, filters: Filters,
-                  budget: Budget) -> tuple[dict[int, int], dict[str, int]]:
+                  budget: Budget) -> tuple[dict[int, int], dict[str, int], bool]:
     """Section and month counts, each under every active filter but its own ("disjunctive"
     facets): once a section is chosen the others stay listed, each with the number of results
     its link shows. The engine counts under all filters, so a facet whose own filter is active
-    is counted again without it."""
-    sections, months = raw.sections, raw.months
+    is counted again without it. The flag: whether a recount was an estimate."""
+    sections, months, approximate = raw.sections, raw.months, False
     if filters.section_id is not None:
         found = _refining_count(parsed, replace(filters, section_id=None), budget)
         sections = found.sections if found else sections
+        approximate |= bool(found and found.approximate)
     if filters.start or filters.end:
         found = _refining_count(parsed, replace(filters, start=None, end=None), budget)
         months = found.months if found else months
-    return sections, months
+        approximate |= bool(found and found.approximate)
+    return sections, months, approximate
 
 
 def _found_nowhere(word: SplitWord, hits: list[Hit], parsed: ParsedQuery, filters: Filters, budget: Budget) -> bool:

@@ -56,6 +56,7 @@ class SearchApi(JsonView):
         return self.json({
             "query": form.cleaned_data.get("q") or "",
             "total": results.total,
+            "total_is_estimate": results.approximate,  # counted from a sample: a large result
             "page": results.page,
             "num_pages": results.num_pages,
             "took_ms": round(results.took_ms, 2),

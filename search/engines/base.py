@@ -31,6 +31,10 @@ NO_DATE = datetime.date(1, 1, 1)  # how undated items are stored: last under new
 FIRST_DATE = NO_DATE + datetime.timedelta(days=1)  # a date range starts here at the earliest
 MAX_PER_PAGE = 1000
 DEFAULT_BUDGET = 1.0  # seconds a search may take (settings.ARCHIVE_SEARCH_BUDGET_MS)
+# A literal in more items than this is a common word (settings.ARCHIVE_SEARCH_COMMON_ITEMS):
+# no evidence of relevance (``search/scoring.py``), and a search matching more items than this
+# may have its counts estimated (``RawResults.approximate``). Measured: README, "Limits".
+DEFAULT_COMMON = 5_000
 
 
 class IndexUnavailable(Exception):
@@ -107,8 +111,11 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     budget: float = DEFAULT_BUDGET  # seconds; then SearchTooExpensive
+    common: int = DEFAULT_COMMON  # items: a literal in more is a common word
 
     def __post_init__(self):
+        if self.common < 1:
+            raise ValueError(f"common must be at least 1, not {self.common!r}")
         if self.sort not in SORTS:
             raise ValueError(f"sort must be one of {SORTS}, not {self.sort!r}")
         if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
@@ -139,12 +146,15 @@ class RawHit:
 class RawResults:
     """One page of hits in rank order, the number of hits, and facet counts over all of them.
     A photo printed in an article that is itself a hit is not a hit of its own: it is listed in
-    that article's ``photos`` and counted nowhere else."""
+    that article's ``photos`` and counted nowhere else. When more than ``SearchRequest.common``
+    items match, an engine may estimate the counts (from a sample) and says so in
+    ``approximate``; the hits are exact either way."""
 
     total: int
     hits: list[RawHit]
     sections: dict[int, int] = field(default_factory=dict)  # section id → hits
     months: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" → hits
+    approximate: bool = False  # total, sections and months are estimates
 
 
 @dataclass(frozen=True)
@@ -198,8 +208,9 @@ class SearchEngine(ABC):
     @abstractmethod
     def search(self, request: SearchRequest) -> RawResults:
         """Match (``search/query.py``), filter, fold photos into their matching articles, count
-        facets, order (``search/scoring.py``) and cut one page — within ``request.budget``
-        seconds, else stop and raise ``SearchTooExpensive``."""
+        facets, order (``search/scoring.py``, leaving out the literals found in more than
+        ``request.common`` items: ``scoring.scored_evidence``) and cut one page — within
+        ``request.budget`` seconds, else stop and raise ``SearchTooExpensive``."""
 
     @abstractmethod
     def write(self, read: Callable[[], Batch], *, timeout: float, size: int = 0) -> None:

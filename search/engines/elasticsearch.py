@@ -9,7 +9,9 @@ article is a hit too (``has_parent``), as the contract requires.
 Its order is Lucene's BM25 over the same evidence (``search/scoring.py``): Lucene computes idf
 as ln(1 + (N − n + 0.5)/(n + 0.5)), stores field lengths in one lossy byte and scores a phrase
 with the sum of its terms' idf, so the numbers — and in close cases the order — differ from the
-on-machine engines'. The contract suite checks its result sets, totals and facets; it cannot be
+on-machine engines'. It weighs common words too (``SearchRequest.common`` is not applied: knowing
+which literals are common would take a count per literal per search) and always counts exactly.
+The contract suite checks its result sets, totals and facets; it cannot be
 run here (no Elasticsearch server can be installed on this machine), see README.
 """
 

@@ -8,28 +8,33 @@ FTS5 tables keyed by ``items.id`` hold the tokens of the fields the scoring coun
 field's length. FTS5 does no analysis of its own: tokens are made by ``search/analyzers.py`` and
 stored as space-separated strings that the ``ascii`` tokenizer splits back at the spaces.
 ``bm25()`` is the scoring's BM25 (``search/scoring.py``), so the score is computed natively.
+How a search runs: ``sqlite_query.ExactSearch`` when it matches up to ``SearchRequest.common``
+items (or a person's few items are asked for), else ``sqlite_large.LargeSearch``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime
 import os
 import sqlite3
 import threading
 from pathlib import Path
 
-from ..analyzers import bigrams, field_tokens, words
-from ..query import Clause, ParsedQuery
-from ..scoring import HEAD, SCORE_SCALE, TEXT, WORDS, Evidence, reported
-from .base import FIRST_DATE, KINDS, NO_DATE, Batch, Deadline, SearchTooExpensive, Filters, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
+from ..analyzers import field_tokens, words
+from ..scoring import reported, scored_evidence
+from .base import (
+    KINDS, Batch, Deadline, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest,
+    SearchTooExpensive,
+)
+from .sqlite_large import LargeSearch
+from .sqlite_query import FTS_TABLES, ExactSearch, Matching, id_range, item_id, literal_expression
 
 FILENAME = "index.sqlite3"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: item ids in the tie order (sqlite_query.item_id)
 TABLES = ("items", "item_people", "fts_text", "fts_words", "fts_head", "tokens")  # "tokens": version 1's
 SCHEMA = """
 CREATE TABLE items (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY,      -- sqlite_query.item_id: date, articles first, pk
     ident TEXT NOT NULL UNIQUE,  -- "archive.article.12"
     kind TEXT NOT NULL,          -- "article" | "photo"
     pk INTEGER NOT NULL,
@@ -39,6 +44,7 @@ CREATE TABLE items (
     month TEXT                   -- "YYYY-MM", NULL when undated
 );
 CREATE INDEX items_date ON items(date);
+CREATE INDEX items_parent ON items(parent);
 CREATE TABLE item_people (
     person INTEGER NOT NULL,
     item INTEGER NOT NULL REFERENCES items(id),
@@ -49,79 +55,10 @@ CREATE VIRTUAL TABLE fts_text USING fts5(units, bigrams, tokenize = 'ascii');
 CREATE VIRTUAL TABLE fts_words USING fts5(words, tokenize = 'ascii');
 CREATE VIRTUAL TABLE fts_head USING fts5(units, bigrams, tokenize = 'ascii');
 """
-FTS_TABLES = {TEXT: "fts_text", WORDS: "fts_words", HEAD: "fts_head"}  # one per field evidence is counted in
-ORDER = {
-    "relevance": "score DESC, kept.date DESC, kept.kind ASC, kept.pk DESC",
-    "newest": "kept.date DESC, score DESC, kept.kind ASC, kept.pk DESC",
-    "oldest": f"kept.date = '{NO_DATE.isoformat()}', kept.date ASC, score DESC, kept.kind ASC, kept.pk DESC",
-}
 # Errors that say "try later" (another writer) and errors that say "this index is broken".
 BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 FAILURE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,
                  sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM}
-
-
-# --- the compiler: a parsed query as FTS5 match expressions ---------------------------------
-
-def literal(atom: str) -> str:
-    """Rows whose field contains ``atom`` literally: one unit is a term of the ``units`` column,
-    more are a phrase of their bigrams. Atoms are letters and digits only, so they never carry a
-    quote or any other FTS5 syntax."""
-    if len(atom) == 1:
-        return f'units : "{atom}"'
-    return f'bigrams : "{" ".join(bigrams(atom))}"'
-
-
-def _clause(clause: Clause) -> str:
-    return "(" + " AND ".join(literal(a) for a in clause.atoms) + ")"
-
-
-def _any(clauses: list[Clause]) -> str:
-    return "(" + " OR ".join(_clause(c) for c in clauses) + ")"
-
-
-def match_expression(query: ParsedQuery) -> str | None:
-    """Every group and none of the excluded; None when there is no positive group."""
-    if not query.groups:
-        return None
-    expression = " AND ".join(_any(group) for group in query.groups)
-    if query.excluded:
-        expression += " NOT " + _any(query.excluded)
-    return expression
-
-
-def evidence_expression(evidence: Evidence) -> str:
-    if evidence.field == WORDS:
-        return " OR ".join(f'"{w}"' for w in evidence.literals)
-    return " OR ".join(literal(a) for a in evidence.literals)
-
-
-def text_evidence_in_match(query: ParsedQuery) -> bool:
-    """Whether the match expression's own ``bm25()`` is the text evidence. FTS5 sums over the
-    expression's phrases, but counts a phrase's occurrences only where its own branch matched:
-    in ``("a" AND "b") OR "c"`` a row with a and c gets nothing for a. So: every positive literal
-    once, and every alternative (OR) a single literal — then a literal occurs in a hit exactly
-    when its branch matched. The excluded literals occur in no hit."""
-    single_alternatives = all(len(c.atoms) == 1 for group in query.groups if len(group) > 1 for c in group)
-    return single_alternatives and len(query.atoms) == len(query.distinct_atoms)
-
-
-def filter_sql(filters: Filters) -> tuple[str, list]:
-    """A condition on ``items`` and its parameters."""
-    parts, params = [], []
-    if filters.section_id:
-        parts.append("items.section = ?")
-        params.append(filters.section_id)
-    if filters.kind:
-        parts.append("items.kind = ?")
-        params.append(filters.kind)
-    if filters.person_id:
-        parts.append("items.id IN (SELECT item FROM item_people WHERE person = ?)")
-        params.append(filters.person_id)
-    if filters.start or filters.end:  # a date range never matches an undated item
-        parts.append("items.date BETWEEN ? AND ?")
-        params += [(filters.start or FIRST_DATE).isoformat(), (filters.end or datetime.date.max).isoformat()]
-    return " AND ".join(parts) or "1", params
 
 
 PROGRESS_STEPS = 1_000
@@ -136,71 +73,9 @@ CREATE TEMP TABLE IF NOT EXISTS kept (
     id INTEGER PRIMARY KEY, kind TEXT, pk INTEGER, parent INTEGER, section INTEGER, month TEXT, date TEXT,
     s REAL, folded INTEGER NOT NULL DEFAULT 0);
 CREATE TEMP TABLE IF NOT EXISTS kept_articles (pk INTEGER PRIMARY KEY);
+CREATE TEMP TABLE IF NOT EXISTS chosen (id INTEGER PRIMARY KEY);
 """ + "".join(f"CREATE TEMP TABLE IF NOT EXISTS evidence{n} (id INTEGER PRIMARY KEY, s REAL);\n"
              for n in range(MAX_EVIDENCE))
-
-
-class CompiledSearch:
-    """The statements of one search, in order: fill ``kept`` (the matches that pass the
-    filters), mark the photos folded into a kept article, fill one table per piece of evidence,
-    then read the facet counts, the page and the photos folded under the page's articles."""
-
-    def __init__(self, request: SearchRequest):
-        assert len(request.evidence) <= MAX_EVIDENCE, "scoring.plan() gives more evidence than there are tables"
-        self.request = request
-        self.match = match_expression(request.query)
-        self.scored_match = bool(self.match) and text_evidence_in_match(request.query)
-        self.where, self.where_params = filter_sql(request.filters)
-
-    def filling(self) -> list[tuple[str, list]]:
-        statements = [(f"DELETE FROM {table}", []) for table in ("kept", "kept_articles")]
-        statements.append(self._kept())
-        statements += [("INSERT INTO kept_articles SELECT pk FROM kept WHERE kind = 'article'", []),
-                       ("UPDATE kept SET folded = 1 WHERE kind = 'photo' AND parent IN kept_articles", [])]
-        for n, evidence in self._evidence_tables():
-            table = FTS_TABLES[evidence.field]
-            statements += [(f"DELETE FROM evidence{n}", []),
-                           (f"INSERT INTO evidence{n} SELECT rowid, -bm25({table}) FROM {table} WHERE {table} MATCH ?",
-                            [evidence_expression(evidence)])]
-        return statements
-
-    def _kept(self) -> tuple[str, list]:
-        if self.match:
-            score = "-bm25(fts_text)" if self.scored_match else "0.0"
-            source, params = f"SELECT rowid AS id, {score} AS s FROM fts_text WHERE fts_text MATCH ?", [self.match]
-        elif self.request.query.excluded:
-            source = "SELECT id, 0.0 AS s FROM items WHERE id NOT IN (SELECT rowid FROM fts_text WHERE fts_text MATCH ?)"
-            params = [_any(self.request.query.excluded)]
-        else:
-            source, params = "SELECT id, 0.0 AS s FROM items", []
-        return ("INSERT INTO kept (id, kind, pk, parent, section, month, date, s) SELECT items.id, items.kind, "
-                f"items.pk, items.parent, items.section, items.month, items.date, m.s FROM ({source}) AS m "
-                f"JOIN items ON items.id = m.id WHERE {self.where}"), params + self.where_params
-
-    def _evidence_tables(self):
-        """(n, evidence) for the evidence that needs a table of its own: all but the text
-        evidence when the match computes it."""
-        return [(n, e) for n, e in enumerate(self.request.evidence) if not (n == 0 and self.scored_match)]
-
-    @staticmethod
-    def counts() -> tuple[str, list]:
-        return "SELECT section, month, count(*) FROM kept WHERE NOT folded GROUP BY 1, 2", []
-
-    def page(self) -> tuple[str, list]:
-        terms = [f"{self.request.evidence[0].weight!r} * kept.s"] if self.scored_match else []
-        joins = []
-        for n, evidence in self._evidence_tables():
-            joins.append(f"LEFT JOIN evidence{n} ON evidence{n}.id = kept.id")
-            terms.append(f"{evidence.weight!r} * coalesce(evidence{n}.s, 0.0)")
-        # The sum in the scoring's order; truncating score·10⁶ + 0.5 is scoring.quantized.
-        score = f"CAST(({' + '.join(terms)}) * {SCORE_SCALE}.0 + 0.5 AS INTEGER)" if terms else "0"
-        return (f"SELECT kept.kind, kept.pk, {score} AS score FROM kept {' '.join(joins)} WHERE NOT kept.folded "
-                f"ORDER BY {ORDER[self.request.sort]} LIMIT ? OFFSET ?"), [self.request.per_page, self.request.offset]
-
-    @staticmethod
-    def folded_photos(article_pks: list[int]) -> tuple[str, list]:
-        marks = ",".join("?" * len(article_pks))
-        return f"SELECT parent, pk FROM kept WHERE folded AND parent IN ({marks})", list(article_pks)
 
 
 # --- the engine ------------------------------------------------------------------------------
@@ -303,7 +178,6 @@ class SqliteFtsEngine(SearchEngine):
     # --- reading -----------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> RawResults:
-        compiled = CompiledSearch(request)
         deadline = Deadline(request.budget)
         with self._errors():
             db = self._reader()
@@ -311,14 +185,7 @@ class SqliteFtsEngine(SearchEngine):
             db.set_progress_handler(deadline.expired, PROGRESS_STEPS)
             try:
                 db.execute("BEGIN")  # every statement sees the same committed state
-                for statement in compiled.filling():
-                    db.execute(*statement)
-                    deadline.check()  # FTS5's own matching inside one row never calls the handler
-                shown = db.execute(*compiled.counts()).fetchall()
-                total = sum(n for _, _, n in shown)
-                rows = db.execute(*compiled.page()).fetchall() if total else []
-                articles = [pk for kind, pk, _ in rows if kind == "article"]
-                folded = db.execute(*compiled.folded_photos(articles)).fetchall() if articles else []
+                results = self._search(db, request, deadline)
                 db.execute("COMMIT")
             except BaseException as error:
                 self.close()  # a connection left mid-transaction would fail every later search
@@ -326,19 +193,17 @@ class SqliteFtsEngine(SearchEngine):
                     raise SearchTooExpensive(request.budget) from error
                 raise
             db.set_progress_handler(None, 0)
-        photos: dict[int, list[int]] = {}
-        for parent, pk in sorted(folded):
-            photos.setdefault(parent, []).append(pk)
-        sections: dict[int, int] = {}
-        months: dict[str, int] = {}
-        for section, month, n in shown:
-            if section:
-                sections[section] = sections.get(section, 0) + n
-            if month:
-                months[month] = months.get(month, 0) + n
-        hits = [RawHit(kind, pk, reported(score), tuple(photos.get(pk, ())) if kind == "article" else ())
-                for kind, pk, score in rows]
-        return RawResults(total=total, hits=hits, sections=sections, months=months)
+        return results
+
+    def _search(self, db: sqlite3.Connection, request: SearchRequest, deadline: Deadline) -> RawResults:
+        """Large searches (more matches than ``request.common``, a person's excepted: those
+        start from the person's few items) go to ``LargeSearch``; the rest are counted exactly."""
+        evidence = scored_evidence(request.evidence, _Containing(db, request.common), request.common)
+        deadline.check()  # FTS5's own matching inside one row never calls the progress handler
+        matching = _matching(db, Matching(request), request)
+        if matching > request.common and not request.filters.person_id:
+            return LargeSearch(db, request, evidence, matching, deadline).run()
+        return _exact(db, ExactSearch(request, evidence), deadline)
 
     def indexed_ids(self) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
@@ -358,8 +223,9 @@ class SqliteFtsEngine(SearchEngine):
             batch: Batch = read()
             _delete(db, [doc.ident for doc in batch.documents] + list(batch.deleted))
             for doc in batch.documents:
-                item = db.execute("INSERT INTO items (ident, kind, pk, parent, section, date, month) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?)", _item_row(doc)).lastrowid
+                item = item_id(doc.kind, doc.pk, doc.date)
+                db.execute("INSERT INTO items (id, ident, kind, pk, parent, section, date, month) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (item, *_item_row(doc)))
                 text, head = field_tokens(doc.text), field_tokens(doc.head)
                 db.execute("INSERT INTO fts_text (rowid, units, bigrams) VALUES (?, ?, ?)", (item, text.units, text.bigrams))
                 db.execute("INSERT INTO fts_words (rowid, words) VALUES (?, ?)", (item, " ".join(words(doc.text))))
@@ -384,6 +250,56 @@ class SqliteFtsEngine(SearchEngine):
                 path.unlink(missing_ok=True)
         self._ready = False
         self._setup()
+
+
+class _Containing:
+    """How many items hold a literal in a field, counted up to ``common`` + 1 (enough to tell
+    a common word: ``scoring.scored_evidence``), so that counting is bounded too."""
+
+    def __init__(self, db: sqlite3.Connection, common: int):
+        self.db, self.limit = db, common + 1
+
+    def __call__(self, field: str, atom: str) -> int:
+        table = FTS_TABLES[field]
+        return self.db.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)",
+                               (literal_expression(field, atom), self.limit)).fetchone()[0]
+
+
+def _matching(db: sqlite3.Connection, matching: Matching, request: SearchRequest) -> int:
+    """Items the match holds in the date range (before the other filters): FTS5 counts a match
+    from its lists without reading the rows. Without a match, the whole index (less the
+    excluded)."""
+    if matching.match:
+        return db.execute("SELECT count(*) FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?",
+                          (matching.match, *id_range(request.filters))).fetchone()[0]
+    items = db.execute("SELECT count(*) FROM items").fetchone()[0]
+    if matching.excluded and items > request.common:
+        items -= db.execute("SELECT count(*) FROM fts_text WHERE fts_text MATCH ?", (matching.excluded,)).fetchone()[0]
+    return items
+
+
+def _exact(db: sqlite3.Connection, compiled: ExactSearch, deadline: Deadline) -> RawResults:
+    for statement in compiled.filling():
+        db.execute(*statement)
+        deadline.check()  # FTS5's own matching inside one row never calls the handler
+    shown = db.execute(*compiled.counts()).fetchall()
+    total = sum(n for _, _, n in shown)
+    rows = db.execute(*compiled.page()).fetchall() if total else []
+    articles = [pk for kind, pk, _ in rows if kind == "article"]
+    folded = db.execute(*compiled.folded_photos(articles)).fetchall() if articles else []
+    photos: dict[int, list[int]] = {}
+    for parent, pk in sorted(folded):
+        photos.setdefault(parent, []).append(pk)
+    sections: dict[int, int] = {}
+    months: dict[str, int] = {}
+    for section, month, n in shown:
+        if section:
+            sections[section] = sections.get(section, 0) + n
+        if month:
+            months[month] = months.get(month, 0) + n
+    hits = [RawHit(kind, pk, reported(score), tuple(photos.get(pk, ())) if kind == "article" else ())
+            for kind, pk, score in rows]
+    return RawResults(total=total, hits=hits, sections=sections, months=months)
 
 
 def _create_tables(db: sqlite3.Connection) -> None:

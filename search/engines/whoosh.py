@@ -36,7 +36,7 @@ from whoosh.writing import CLEAR
 
 from ..analyzers import bigrams, field_tokens, ngrams, words
 from ..query import Clause
-from ..scoring import HEAD, TEXT as TEXT_FIELD, WORDS, bm25, idf, quantized, reported
+from ..scoring import HEAD, TEXT as TEXT_FIELD, WORDS, bm25, idf, quantized, reported, scored_evidence
 from .base import FIRST_DATE, KINDS, NO_DATE, Batch, Deadline, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
 
 # The index's name carries its layout's version: change the number whenever fields or tokens
@@ -369,7 +369,7 @@ class WhooshEngine(SearchEngine):
     def _scores(request: SearchRequest, occurrences: Occurrences, snap: Snapshot, docs: set[int]) -> dict[int, int]:
         """``search/scoring.py``, term by term in the order FTS5 adds them up."""
         totals = dict.fromkeys(docs, 0.0)
-        for evidence in request.evidence:
+        for evidence in scored_evidence(request.evidence, lambda f, literal: len(occurrences(f, literal)), request.common):
             lengths = snap.columns[LENGTH_COLUMNS[evidence.field]]
             average = snap.average[evidence.field]
             sums = dict.fromkeys(docs, 0.0)

@@ -142,6 +142,54 @@ class TestSameResultsSameOrder:
                     assert_engines_agree(engines, query, filters=chosen, sort=sort)
 
 
+COMMON = 12  # small enough that the recombined archive has common words and large results
+
+
+def assert_engines_agree_on_hits(engines, query, **request):
+    """The same hits in the same order with the same scores; the counts too, unless an engine
+    says it estimated them — then the estimate is near the exact count."""
+    found = {name: engines[name].search(SearchRequest(parse_query(query), common=COMMON, **request))
+             for name in EXACT_ORDER}
+    reference = found[EXACT_ORDER[0]]
+    assert not reference.approximate
+    for name, raw in found.items():
+        assert [(h.kind, h.pk, h.score, h.photos) for h in raw.hits] == [
+            (h.kind, h.pk, h.score, h.photos) for h in reference.hits], f"{name} ≠ {EXACT_ORDER[0]} for {query!r} {request}"
+        if raw.approximate:
+            assert abs(raw.total - reference.total) <= max(COMMON, reference.total * 0.4), (query, request)
+            assert set(raw.months) <= set(reference.months) and set(raw.sections) <= set(reference.sections)
+        else:
+            assert (raw.total, raw.sections, raw.months) == (reference.total, reference.sections, reference.months)
+    return found
+
+
+@pytest.mark.django_db
+class TestCommonWordsAndLargeResults:
+    """With ``common`` set low, the recombined archive's frequent words are common (not weighed)
+    and many searches match more than ``common`` items: the FTS5 engine then reads only the
+    page (``sqlite_large.py``) and estimates the counts — with the very hits Whoosh finds by
+    scoring every match."""
+
+    def test_every_sort_page_and_filter(self, engines):
+        texts = [a.title + "".join(a.paragraphs()) for a in Article.objects.all()]
+        section = Section.objects.filter(articles__isnull=False).first()
+        person = Person.objects.filter(articles__isnull=False).first()
+        filters = [Filters(), Filters(kind="photo"), Filters(section_id=section.pk), Filters(person_id=person.pk),
+                   Filters(start=datetime.date(2016, 3, 1), end=datetime.date(2017, 6, 30))]
+        large = 0
+        for n, query in enumerate(["记者", "发展 -昌吉", "-昌吉", "记者 OR 摄", "的", *generated_queries(texts, 60, seed=12)]):
+            for sort in ("relevance", "newest", "oldest"):
+                for page, per_page in ((1, 20), (3, 7)):
+                    found = assert_engines_agree_on_hits(engines, query, sort=sort, page=page, per_page=per_page,
+                                                         filters=filters[n % len(filters)])
+                    large += any(raw.approximate for raw in found.values())
+        assert large > 60, large  # the large-result path ran for a good share of them
+
+    def test_no_query_at_all_lists_everything_newest_first(self, engines):
+        found = assert_engines_agree_on_hits(engines, "", sort="newest", page=2, per_page=15)
+        assert found["sqlite"].approximate and len(found["sqlite"].hits) == 15
+
+
 # --- the rules every engine follows, on documents written straight through the contract -------
 
 def doc(kind, pk, text, head="", date=None, **fields):
@@ -178,6 +226,13 @@ class TestRules:
                 doc("article", 3, FILLER * 3, date=D2))
         found = engine.search(SearchRequest(parse_query("智慧牧场")))
         assert [(h.pk, h.score) for h in found.hits] == [(2, found.hits[0].score), (1, found.hits[0].score)]
+
+    def test_a_common_word_does_not_order_its_hits_the_newest_come_first(self, engine):
+        written(engine, doc("article", 1, "牧场" * 5 + FILLER, date=D1), doc("article", 2, "牧场" + FILLER * 3, date=D2),
+                doc("article", 3, "牧场" + FILLER, head="牧场转场", date=D1))
+        assert hits(engine, "牧场") == [("article", 3), ("article", 1), ("article", 2)]  # weighed: head, then most often
+        # in more than two items: only the headline still counts, then the newer item
+        assert hits(engine, "牧场", common=2) == [("article", 3), ("article", 2), ("article", 1)]
 
     def test_a_headline_match_outranks_the_same_word_in_the_body(self, engine):
         written(engine, doc("article", 1, "防溺水" + FILLER + "防溺水", date=D2),

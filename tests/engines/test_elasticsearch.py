@@ -9,7 +9,7 @@ import pytest
 from search.analyzers import bigrams, field_tokens, units, words
 from search.engines import IndexDocument
 from search.engines.elasticsearch import es_document, literal, matching
-from search.engines.sqlite_fts import literal as fts5_literal
+from search.engines.sqlite_query import literal as fts5_literal
 from search.query import parse_query
 from tests.judged import JUDGED
 from tests.seeds import SEED_FILES

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from search.engines.sqlite_fts import match_expression
+from search.engines.sqlite_query import match_expression
 from search.highlight import highlight, snippet
 from search.query import QueryTooComplex, parse_query
 from search.scoring import bm25, idf, plan, quantized

@@ -8,7 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive.models import Article, Person, PhotoCaption, Section
-from tests.helpers import facet_links, filter_chips, result_total, search_address
+from django.core.management import call_command
+
+from tests.helpers import facet_links, filter_chips, result_total, search_address, search_engine
 
 
 BAD_QUERIES = ["", "   ", ",。!", '"', '"招商', '招商"', "OR", "-", "- -", "*", "title:", "title:招商",
@@ -64,7 +66,8 @@ class TestPagesAndApi:
 
     def test_api_shape(self, client):
         data = client.get(reverse("search:api"), {"q": "外经贸"}).json()
-        assert set(data) == {"query", "total", "page", "num_pages", "took_ms", "results"}
+        assert set(data) == {"query", "total", "total_is_estimate", "page", "num_pages", "took_ms", "results"}
+        assert data["total_is_estimate"] is False
         hit = data["results"][0]
         assert set(hit) == {"type", "id", "title", "url", "snippet", "score", "date", "section", "photos"}
         assert hit["title"] == "昌吉州促进<mark>外经贸</mark>发展培训班在闽结业"
@@ -331,3 +334,24 @@ class TestSearchForm:
         assert '<div class="collapse d-lg-block" id="search-filters">' in html
         assert toggle < html.index('class="mb-4 search-hit"')
         assert "<script>" not in html.split("<main")[1] and " style=" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_archive")
+class TestLargeResults:
+    """Past ARCHIVE_SEARCH_COMMON_ITEMS matches the FTS5 engine estimates the counts: the reader
+    is told, every count is marked 约, and the API says so too."""
+
+    def test_estimated_counts_are_marked_and_exact_ones_are_not(self, client, settings, tmp_path):
+        settings.ARCHIVE_SEARCH_COMMON_ITEMS = 3
+        with search_engine("sqlite", tmp_path):
+            call_command("rebuild_index", interactive=False, verbosity=0)
+            common = client.get(reverse("search:search"), {"q": "记者"}).content.decode()
+            api = client.get(reverse("search:api"), {"q": "记者"}).json()
+            rare = client.get(reverse("search:search"), {"q": "外经贸"}).content.decode()
+        assert re.search(r"共 约 [\d,.万]+ 条结果（按抽样估算）", common), common[common.find("result-summary"):][:200]
+        badges = re.findall(r'<span class="badge text-bg-light">([^<]+)</span>', common)
+        assert badges and all(badge.startswith("约 ") for badge in badges)
+        assert api["total_is_estimate"] is True and api["total"] > 3 and api["results"]
+        assert result_total(rare) >= 1 and "按抽样估算" not in rare
+        assert all(count.isdigit() for count in re.findall(r'<span class="badge text-bg-light">([^<]+)</span>', rare))

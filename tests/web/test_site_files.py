@@ -60,6 +60,13 @@ def test_sitemap_lists_every_year_month_and_day_with_items(client, ingested, dja
         assert entries[url] is not None and entries[url].text.startswith("2")
 
 
+def test_the_sitemap_index_counts_its_sitemaps_pages_without_listing_them(client, ingested, django_assert_max_num_queries):
+    with django_assert_max_num_queries(7):  # one count per sitemap
+        index = client.get("/sitemap.xml").content.decode()
+    for name in ("pages", "articles", "sections", "people", "dates", "issues"):
+        assert f"/sitemap-{name}.xml</loc>" in index
+
+
 def test_every_page_has_a_description_and_opengraph_tags(client, ingested):
     page = client.get(reverse("archive:photos")).content.decode()
     tags = meta(page)

@@ -1,0 +1,268 @@
+"""FTS5 searches that match more than ``SearchRequest.common`` items: the commonest words of a
+large archive (``记者`` is in nearly every byline). Counting and scoring every match would cost
+a pass over most of the archive per search; instead:
+
+- **the page** is read in item-id order, which is the tie order (``sqlite_query.item_id``):
+  FTS5 walks the match newest first and stops once the page is full. Every literal still
+  scored is in at most ``common`` items (``scoring.scored_evidence``), so the items that score
+  at all are few: they are scored in full and put first; the rest score 0 and follow in id
+  order. Date sorts read whole days from the walk and order each day by score. The hits and
+  their order are exactly those of ``ExactSearch`` (the engine contract tests both).
+- **the counts** (total, sections, months) are estimated from a systematic sample — every
+  k-th primary key, about ``common`` items — and the results say so (``approximate``). How
+  many sampled photos are folded into a kept article is estimated from a few of them.
+
+Checking one item against a match costs FTS5 ~0.1 ms (it sets up the whole expression), so
+nothing here checks more than a page's worth of items one by one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from .base import KINDS, Deadline, RawHit, RawResults
+from .sqlite_query import (
+    FIRST_DATED_ID, PK_MASK, Matching, day_of, evidence_filling, filter_sql, id_range, literal, score_sql,
+)
+from ..scoring import reported
+
+CHUNK = 200  # rows read from the walk at a time (after the first, page-sized chunk)
+FOLD_PROBES = 32  # sampled photos whose article is looked up, to estimate how many are folded
+NO_DAY = 1  # day_of() an undated item's id
+
+
+class LargeSearch:
+    def __init__(self, db, request, evidence, matching: int, deadline: Deadline):
+        self.db, self.request, self.deadline = db, request, deadline
+        self.matching_count = matching  # items the match (or, without one, the index) holds
+        self.kept = Matching(request)
+        self.evidence = list(enumerate(evidence))  # no table is the match's own bm25 here
+
+    def run(self) -> RawResults:
+        for statement in evidence_filling(self.evidence):
+            self.db.execute(*statement)
+            self.deadline.check()
+        total, sections, months = self._estimate()
+        ranked = self._ranked()
+        photos = self._photos_under([pk for _, kind, pk, _, _ in ranked if kind == "article"])
+        hits = [RawHit(kind, pk, reported(score), photos.get(pk, ()) if kind == "article" else ())
+                for _, kind, pk, _, score in ranked]
+        return RawResults(total=total, hits=hits, sections=sections, months=months, approximate=True)
+
+    # --- the page --------------------------------------------------------------------------
+
+    def _ranked(self) -> list[tuple]:
+        """(id, kind, pk, parent, score) of the page's hits, in order."""
+        need, offset = self.request.offset + self.request.per_page, self.request.offset
+        if self.request.sort == "relevance":
+            return self._by_relevance(need)[offset:need]
+        if self.request.sort == "newest":
+            rows = self._whole_days(self._walk(descending=True), need)
+            return sorted(self._scored(rows), key=lambda r: (-day_of(r[0]), -r[4], -r[0]))[offset:need]
+        rows = self._whole_days(self._walk(descending=False, start=FIRST_DATED_ID - 1), need)
+        if len(rows) < need:  # undated items last
+            rows += self._whole_days(self._walk(descending=True, start=FIRST_DATED_ID), need - len(rows))
+        return sorted(self._scored(rows), key=lambda r: (day_of(r[0]) == NO_DAY, day_of(r[0]), -r[4], -r[0]))[offset:need]
+
+    def _by_relevance(self, need: int) -> list[tuple]:
+        """The items that score, best first, then the rest in id order (score 0)."""
+        scoring, exhausted = self._best_scoring(need)
+        if not exhausted:
+            return scoring
+        taken = {r[0] for r in scoring}
+        rest = []
+        for row in self._walk(descending=True):
+            if len(scoring) + len(rest) >= need:
+                break
+            if row[0] not in taken:
+                rest.append((*row, 0))
+        return scoring + rest
+
+    def _best_scoring(self, need: int) -> tuple[list[tuple], bool]:
+        """The first ``need`` kept items with a score above 0, best first, read in chunks from
+        the candidates ordered by score; and whether that was all of them."""
+        if not self.evidence:
+            return [], True
+        self._choose_candidates()
+        where, params = filter_sql(self.request.filters)
+        joins, score = score_sql(self.evidence, None)
+        statement = (f"SELECT kept.id, items.kind, items.pk, items.parent, {score} AS score FROM chosen AS kept "
+                     f"CROSS JOIN items ON items.id = kept.id {joins} WHERE {where} AND score > 0 "
+                     f"ORDER BY score DESC, kept.id DESC LIMIT ? OFFSET ?")
+        found: list[tuple] = []
+        offset, chunk = 0, need + 10
+        while len(found) < need:
+            rows = self.db.execute(statement, [*params, chunk, offset]).fetchall()
+            self.deadline.check()
+            unfolded = {row[0] for row in self._unfolded([row[:4] for row in rows])}
+            found += [row for row in rows if row[0] in unfolded]
+            if len(rows) < chunk:
+                return found, True
+            offset, chunk = offset + chunk, CHUNK
+        return found, False
+
+    def _choose_candidates(self) -> None:
+        """``chosen``: the matched items that hold some scored evidence. Every literal of the
+        evidence is printed in the item's text (a headline and the jieba words are part of it),
+        so FTS5 finds them as the match AND any of those literals, stepping through the long
+        lists by skipping, where checking each candidate against the match would cost a lookup
+        (~0.1 ms) apiece. Few: no scored literal is in more than ``common`` items."""
+        literals = dict.fromkeys(a for _, piece in self.evidence for a in piece.literals)
+        self.db.execute("DELETE FROM chosen")
+        if self._evidence_implies_match(literals):  # the evidence tables hold only matches
+            for n, _ in self.evidence:
+                self.db.execute(f"INSERT OR IGNORE INTO chosen SELECT id FROM evidence{n} WHERE id BETWEEN ? AND ?",
+                                id_range(self.request.filters))
+        else:
+            holding = f"({self.kept.match}) AND ({' OR '.join(literal(a) for a in literals)})"
+            self.db.execute("INSERT INTO chosen SELECT rowid FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?",
+                            [holding, *id_range(self.request.filters)])
+        self.deadline.check()
+
+    def _evidence_implies_match(self, literals) -> bool:
+        """Whether an item holding any evidence literal is a match: a query of alternatives of
+        single literals (``记者``, ``招商 OR 投资``), nothing excluded, every evidence literal one
+        of them (a jieba word of a literal is not: 工作 of 工作人员)."""
+        query = self.request.query
+        if query.excluded or len(query.groups) != 1 or any(len(c.atoms) != 1 for c in query.groups[0]):
+            return False
+        return set(literals) <= {c.atoms[0] for c in query.groups[0]}
+
+    @staticmethod
+    def _whole_days(walk: Iterator[tuple], need: int) -> list[tuple]:
+        """The first ``need`` rows of the walk and the rest of the last one's day: a day's
+        items are ordered by score, so the page may take any of them."""
+        rows: list[tuple] = []
+        for row in walk:
+            if len(rows) >= need and day_of(row[0]) != day_of(rows[need - 1][0]):
+                break
+            rows.append(row)
+        return rows
+
+    def _walk(self, descending: bool, start: int | None = None) -> Iterator[tuple]:
+        """(id, kind, pk, parent) of every kept, unfolded item in id order, from after
+        ``start`` (an id; by default the first), read in chunks: the first about a page's
+        worth (each photo in a chunk costs a lookup of its article), then larger ones."""
+        low, high = id_range(self.request.filters)  # both bounds exclusive below
+        low, high = low - 1, high + 1
+        if start is not None:
+            low, high = (low, min(high, start)) if descending else (max(low, start), high)
+        statement, params = self._walk_sql("DESC" if descending else "ASC")
+        chunk = min(CHUNK, self.request.offset + self.request.per_page + 10)
+        while True:
+            rows = self.db.execute(statement, [*params, low, high, chunk]).fetchall()
+            self.deadline.check()
+            yield from self._unfolded(rows)
+            if len(rows) < chunk:
+                return
+            if descending:
+                high = rows[-1][0]
+            else:
+                low = rows[-1][0]
+            chunk = CHUNK
+
+    def _walk_sql(self, order: str) -> tuple[str, list]:
+        where, params = filter_sql(self.request.filters)
+        columns = "items.kind, items.pk, items.parent"
+        if self.kept.match:  # FTS5 walks its lists in rowid order and stops at the LIMIT
+            return (f"SELECT f.rowid, {columns} FROM fts_text AS f CROSS JOIN items ON items.id = f.rowid "
+                    f"WHERE f.fts_text MATCH ? AND {where} AND f.rowid > ? AND f.rowid < ? "
+                    f"ORDER BY f.rowid {order} LIMIT ?"), [self.kept.match, *params]
+        join, kept_where, kept_params = self.kept.kept("items")
+        return (f"SELECT items.id, {columns} FROM items {join} WHERE {kept_where} "
+                f"AND items.id > ? AND items.id < ? ORDER BY items.id {order} LIMIT ?"), kept_params
+
+    # --- folding, scores, photos -------------------------------------------------------------
+
+    def _unfolded(self, rows: list[tuple]) -> list[tuple]:
+        """``rows`` without the photos printed in a kept article (shown under it instead)."""
+        parents = {row[3] for row in rows if row[1] == "photo" and row[3] is not None}
+        kept_articles = self._kept_articles(parents) if parents else set()
+        return [row for row in rows if not (row[1] == "photo" and row[3] in kept_articles)]
+
+    def _kept_articles(self, pks: set[int]) -> set[int]:
+        found: set[int] = set()
+        pks = sorted(pks)
+        join, where, params = self.kept.kept("a")
+        for start in range(0, len(pks), 500):
+            chunk = pks[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(pk for (pk,) in self.db.execute(
+                f"SELECT a.pk FROM items AS a {join} WHERE a.ident IN ({marks}) AND {where}",
+                [f"{KINDS['article']}.{pk}" for pk in chunk] + params))
+        return found
+
+    def _scored(self, rows: list[tuple]) -> list[tuple]:
+        """``rows`` with their quantized scores appended."""
+        if not rows or not self.evidence:
+            return [(*row, 0) for row in rows]
+        self.db.execute("DELETE FROM chosen")
+        self.db.executemany("INSERT OR IGNORE INTO chosen VALUES (?)", [(row[0],) for row in rows])
+        joins, score = score_sql(self.evidence, None)
+        scores = dict(self.db.execute(f"SELECT kept.id, {score} FROM chosen AS kept {joins}"))
+        return [(*row, scores[row[0]]) for row in rows]
+
+    def _photos_under(self, articles: list[int]) -> dict[int, tuple[int, ...]]:
+        """The kept photos printed in each of ``articles``."""
+        if not articles:
+            return {}
+        join, where, params = self.kept.kept("items")
+        marks = ",".join("?" * len(articles))
+        photos: dict[int, list[int]] = {}
+        for parent, pk in sorted(self.db.execute(
+                f"SELECT items.parent, items.pk FROM items {join} WHERE items.kind = 'photo' "
+                f"AND items.parent IN ({marks}) AND {where}", [*articles, *params])):
+            photos.setdefault(parent, []).append(pk)
+        return {parent: tuple(pks) for parent, pks in photos.items()}
+
+    # --- the counts --------------------------------------------------------------------------
+
+    def _estimate(self) -> tuple[int, dict[int, int], dict[str, int]]:
+        """Total, sections and months from every ``step``-th primary key, times ``step`` (a
+        photo printed in an article: times the share of such photos not folded), counted in SQL."""
+        step = max(1, math.ceil(self.matching_count / self.request.common))
+        in_article = "items.kind = 'photo' AND items.parent IS NOT NULL"
+        counts = self._sampled(f"items.section, items.month, {in_article}, count(*), min(items.parent)", step,
+                               "GROUP BY 1, 2, 3")
+        parents = [parent for _, _, photo, _, parent in counts if photo]  # one per section and month
+        weight = {0: step, 1: step * (1 - self._folded_share(parents))}
+        sections: dict[int, float] = {}
+        months: dict[str, float] = {}
+        for section, month, photo, n, _ in counts:
+            if section:
+                sections[section] = sections.get(section, 0) + n * weight[photo]
+            if month:
+                months[month] = months.get(month, 0) + n * weight[photo]
+        total = sum(n * weight[photo] for _, _, photo, n, _ in counts)
+        return (round(total), {k: round(n) for k, n in sections.items() if round(n)},
+                {k: round(n) for k, n in months.items() if round(n)})
+
+    def _sampled(self, columns: str, step: int, rest: str = "") -> list[tuple]:
+        """``columns`` over the kept items whose primary key is a multiple of ``step``."""
+        where, params = filter_sql(self.request.filters)
+        if self.kept.match:
+            rows = self.db.execute(
+                f"SELECT {columns} FROM fts_text AS f CROSS JOIN items ON items.id = f.rowid WHERE f.fts_text MATCH ? "
+                f"AND f.rowid BETWEEN ? AND ? AND (f.rowid & {PK_MASK}) % {step} = 0 AND {where} {rest}",
+                [self.kept.match, *id_range(self.request.filters), *params])
+        elif self.kept.excluded:  # the excluded, sampled alike, read from their lists rather than checked one by one
+            rows = self.db.execute(
+                f"SELECT {columns} FROM items WHERE (items.id & {PK_MASK}) % {step} = 0 AND {where} "
+                f"AND items.id NOT IN (SELECT rowid FROM fts_text WHERE fts_text MATCH ? AND (rowid & {PK_MASK}) % {step} = 0) "
+                f"{rest}", [*params, self.kept.excluded])
+        else:
+            rows = self.db.execute(f"SELECT {columns} FROM items WHERE (items.id & {PK_MASK}) % {step} = 0 AND {where} "
+                                   f"{rest}", params)
+        found = rows.fetchall()
+        self.deadline.check()
+        return found
+
+    def _folded_share(self, parents: list[int]) -> float:
+        """The share of the sampled photos printed in an article whose article is kept — they
+        are shown under it, not counted — from up to FOLD_PROBES of them, spread evenly."""
+        if not parents:
+            return 0.0
+        probed = parents[::max(1, len(parents) // FOLD_PROBES)][:FOLD_PROBES]
+        kept = self._kept_articles(set(probed))
+        return sum(parent in kept for parent in probed) / len(probed)

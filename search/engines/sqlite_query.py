@@ -1,0 +1,237 @@
+"""The FTS5 engine's compiler: a parsed query as FTS5 match expressions, filters as SQL on
+``items``, and the statements of a search whose matches are few enough to be counted and
+scored one by one (``ExactSearch``; ``sqlite_large.py`` takes the searches that match more).
+
+Item ids (``items.id``, the FTS5 rowid) are made to sort as the scoring's tie order: the date's
+ordinal, then articles before photos, then the primary key (``item_id``). So FTS5, which walks a
+match in rowid order and can stop early, hands out matches newest first — what lets a search
+matching most of the archive read only the rows it shows.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from ..analyzers import bigrams
+from ..query import Clause, ParsedQuery
+from ..scoring import HEAD, SCORE_SCALE, TEXT, WORDS, Evidence
+from .base import FIRST_DATE, NO_DATE, Filters, SearchRequest
+
+FTS_TABLES = {TEXT: "fts_text", WORDS: "fts_words", HEAD: "fts_head"}  # one per field evidence is counted in
+
+# items.id = date ordinal · 2³³ + (article: 2³²) + primary key: descending ids are the tie order.
+DAY_SHIFT = 33
+ARTICLE_BIT = 1 << 32
+PK_MASK = ARTICLE_BIT - 1
+FIRST_DATED_ID = FIRST_DATE.toordinal() << DAY_SHIFT  # every id below is an undated item's
+
+
+def item_id(kind: str, pk: int, date: datetime.date | None) -> int:
+    if not 0 < pk <= PK_MASK:
+        raise ValueError(f"primary key {pk} does not fit an FTS5 item id")
+    return ((date or NO_DATE).toordinal() << DAY_SHIFT) + (ARTICLE_BIT if kind == "article" else 0) + pk
+
+
+LAST_ID = (1 << 62) - 1
+
+
+def id_range(filters: Filters) -> tuple[int, int]:
+    """The item ids a date range allows (all of them without one): FTS5 reads only that part of
+    its lists, as ids start with the date."""
+    if not (filters.start or filters.end):
+        return 0, LAST_ID
+    return ((filters.start or FIRST_DATE).toordinal() << DAY_SHIFT,
+            (((filters.end or datetime.date.max).toordinal() + 1) << DAY_SHIFT) - 1)
+
+
+def day_of(identifier: int) -> int:
+    """The date ordinal an item id was made from (1: undated)."""
+    return identifier >> DAY_SHIFT
+
+
+# --- match expressions -----------------------------------------------------------------------
+
+def literal(atom: str) -> str:
+    """Rows whose field contains ``atom`` literally: one unit is a term of the ``units`` column,
+    more are a phrase of their bigrams. Atoms are letters and digits only, so they never carry a
+    quote or any other FTS5 syntax."""
+    if len(atom) == 1:
+        return f'units : "{atom}"'
+    return f'bigrams : "{" ".join(bigrams(atom))}"'
+
+
+def _clause(clause: Clause) -> str:
+    return "(" + " AND ".join(literal(a) for a in clause.atoms) + ")"
+
+
+def any_of(clauses: list[Clause]) -> str:
+    return "(" + " OR ".join(_clause(c) for c in clauses) + ")"
+
+
+def match_expression(query: ParsedQuery) -> str | None:
+    """Every group and none of the excluded; None when there is no positive group."""
+    if not query.groups:
+        return None
+    expression = " AND ".join(any_of(group) for group in query.groups)
+    if query.excluded:
+        expression += " NOT " + any_of(query.excluded)
+    return expression
+
+
+def literal_expression(field: str, atom: str) -> str:
+    return f'"{atom}"' if field == WORDS else literal(atom)
+
+
+def evidence_expression(evidence: Evidence) -> str:
+    return " OR ".join(literal_expression(evidence.field, a) for a in evidence.literals)
+
+
+def text_evidence_in_match(query: ParsedQuery) -> bool:
+    """Whether the match expression's own ``bm25()`` is the text evidence. FTS5 sums over the
+    expression's phrases, but counts a phrase's occurrences only where its own branch matched:
+    in ``("a" AND "b") OR "c"`` a row with a and c gets nothing for a. So: every positive literal
+    once, and every alternative (OR) a single literal — then a literal occurs in a hit exactly
+    when its branch matched. The excluded literals occur in no hit."""
+    single_alternatives = all(len(c.atoms) == 1 for group in query.groups if len(group) > 1 for c in group)
+    return single_alternatives and len(query.atoms) == len(query.distinct_atoms)
+
+
+def filter_sql(filters: Filters, table: str = "items") -> tuple[str, list]:
+    """A condition on ``items`` (under the name ``table``) and its parameters."""
+    parts, params = [], []
+    if filters.section_id:
+        parts.append(f"{table}.section = ?")
+        params.append(filters.section_id)
+    if filters.kind:
+        parts.append(f"{table}.kind = ?")
+        params.append(filters.kind)
+    if filters.person_id:
+        parts.append(f"{table}.id IN (SELECT item FROM item_people WHERE person = ?)")
+        params.append(filters.person_id)
+    if filters.start or filters.end:  # a date range never matches an undated item
+        parts.append(f"{table}.date BETWEEN ? AND ?")
+        params += [(filters.start or FIRST_DATE).isoformat(), (filters.end or datetime.date.max).isoformat()]
+    return " AND ".join(parts) or "1", params
+
+
+class Matching:
+    """Which items a search keeps — matched and passing the filters — as SQL pieces, for
+    statements that start from ``items`` rows (``kept(table)``) or walk the match itself."""
+
+    def __init__(self, request: SearchRequest):
+        self.request = request
+        self.match = match_expression(request.query)
+        self.excluded = any_of(request.query.excluded) if request.query.excluded else None
+
+    def kept(self, table: str) -> tuple[str, str, list]:
+        """(join, condition, parameters): ``items AS table`` rows that are kept. The match is
+        checked row by row (FTS5 seeks each id in its lists): for a few rows, not for all."""
+        where, params = filter_sql(self.request.filters, table)
+        if self.match:
+            return (f"CROSS JOIN fts_text AS probe ON probe.rowid = {table}.id",
+                    f"probe.fts_text MATCH ? AND {where}", [self.match, *params])
+        if self.excluded:
+            return ("", f"NOT EXISTS (SELECT 1 FROM fts_text WHERE fts_text MATCH ? AND rowid = {table}.id) AND {where}",
+                    [self.excluded, *params])
+        return "", where, params
+
+
+def score_sql(evidence: list[tuple[int, Evidence]], matched_score: float | None) -> tuple[str, str]:
+    """(joins, expression): an item's quantized score (``scoring.quantized``) from the evidence
+    tables filled for it (``evidence{n}``) and, when the match computed the text evidence, from
+    ``kept.s`` times its weight — summed in the scoring's order."""
+    terms = [f"{matched_score!r} * kept.s"] if matched_score is not None else []
+    joins = []
+    for n, piece in evidence:
+        joins.append(f"LEFT JOIN evidence{n} ON evidence{n}.id = kept.id")
+        terms.append(f"{piece.weight!r} * coalesce(evidence{n}.s, 0.0)")
+    # Truncating score·10⁶ + 0.5 is scoring.quantized.
+    score = f"CAST(({' + '.join(terms)}) * {SCORE_SCALE}.0 + 0.5 AS INTEGER)" if terms else "0"
+    return " ".join(joins), score
+
+
+def evidence_filling(evidence: list[tuple[int, Evidence]]) -> list[tuple[str, list]]:
+    """Fill one working table per piece of evidence: every item holding one of its literals,
+    with their BM25 summed (bounded: no literal left in it is in more than ``common`` items)."""
+    statements = []
+    for n, piece in evidence:
+        table = FTS_TABLES[piece.field]
+        statements += [(f"DELETE FROM evidence{n}", []),
+                       (f"INSERT INTO evidence{n} SELECT rowid, -bm25({table}) FROM {table} WHERE {table} MATCH ?",
+                        [evidence_expression(piece)])]
+    return statements
+
+
+ORDER = {
+    "relevance": "score DESC, kept.id DESC",
+    "newest": "kept.date DESC, score DESC, kept.id DESC",
+    "oldest": f"kept.id < {FIRST_DATED_ID}, kept.date ASC, score DESC, kept.id DESC",
+}
+
+
+class ExactSearch:
+    """The statements of a search that counts and scores every match, in order: fill ``kept``
+    (the matches that pass the filters), mark the photos folded into a kept article, fill one
+    table per piece of evidence, then read the facet counts, the page and the photos folded
+    under the page's articles."""
+
+    def __init__(self, request: SearchRequest, evidence: list[Evidence]):
+        self.request = request
+        self.matching = Matching(request)
+        self.match = self.matching.match
+        by_person = bool(request.filters.person_id)
+        # The match's own bm25() is the text evidence when that evidence is whole: no literal of
+        # it common, and the match walked in full (not probed item by item from a person's).
+        self.scored_match = (bool(self.match) and not by_person and bool(evidence) and evidence[0] == request.evidence[0]
+                             and text_evidence_in_match(request.query))
+        self.evidence = list(enumerate(evidence))[1:] if self.scored_match else list(enumerate(evidence))
+        self.matched_weight = evidence[0].weight if self.scored_match else None
+
+    def filling(self) -> list[tuple[str, list]]:
+        statements = [(f"DELETE FROM {table}", []) for table in ("kept", "kept_articles")]
+        statements.append(self._kept())
+        statements += [("INSERT INTO kept_articles SELECT pk FROM kept WHERE kind = 'article'", []),
+                       ("UPDATE kept SET folded = 1 WHERE kind = 'photo' AND parent IN kept_articles", [])]
+        return statements + evidence_filling(self.evidence)
+
+    def _source(self) -> tuple[str, list]:
+        """(SELECT id, s, params): the matches, before the filters."""
+        query, person = self.request.query, self.request.filters.person_id
+        if person:  # a person's items are few: start from them, and probe the match for each
+            people = "SELECT p.item AS id, 0.0 AS s FROM item_people AS p"
+            if self.match:
+                return (f"{people} CROSS JOIN fts_text AS f ON f.rowid = p.item WHERE p.person = ? AND f.fts_text MATCH ?",
+                        [person, self.match])
+            if query.excluded:
+                return (f"{people} WHERE p.person = ? AND p.item NOT IN (SELECT rowid FROM fts_text WHERE fts_text MATCH ?)",
+                        [person, self.matching.excluded])
+            return f"{people} WHERE p.person = ?", [person]
+        if self.match:
+            score = "-bm25(fts_text)" if self.scored_match else "0.0"
+            return (f"SELECT rowid AS id, {score} AS s FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?",
+                    [self.match, *id_range(self.request.filters)])
+        if query.excluded:
+            return ("SELECT id, 0.0 AS s FROM items WHERE id NOT IN (SELECT rowid FROM fts_text WHERE fts_text MATCH ?)",
+                    [self.matching.excluded])
+        return "SELECT id, 0.0 AS s FROM items", []
+
+    def _kept(self) -> tuple[str, list]:
+        source, params = self._source()
+        where, where_params = filter_sql(self.request.filters)
+        return ("INSERT INTO kept (id, kind, pk, parent, section, month, date, s) SELECT items.id, items.kind, "
+                f"items.pk, items.parent, items.section, items.month, items.date, m.s FROM ({source}) AS m "
+                f"JOIN items ON items.id = m.id WHERE {where}"), params + where_params
+
+    @staticmethod
+    def counts() -> tuple[str, list]:
+        return "SELECT section, month, count(*) FROM kept WHERE NOT folded GROUP BY 1, 2", []
+
+    def page(self) -> tuple[str, list]:
+        joins, score = score_sql(self.evidence, self.matched_weight)
+        return (f"SELECT kept.kind, kept.pk, {score} AS score FROM kept {joins} WHERE NOT kept.folded "
+                f"ORDER BY {ORDER[self.request.sort]} LIMIT ? OFFSET ?"), [self.request.per_page, self.request.offset]
+
+    @staticmethod
+    def folded_photos(article_pks: list[int]) -> tuple[str, list]:
+        marks = ",".join("?" * len(article_pks))
+        return f"SELECT parent, pk FROM kept WHERE folded AND parent IN ({marks})", list(article_pks)
