@@ -3,8 +3,7 @@ from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Max
 from django.urls import reverse
 
 from .models import Article, DayCount, Page, Person, Section
@@ -133,10 +132,10 @@ class DateSitemap(CountedSitemap):
 
     @staticmethod
     def count() -> int:
-        """Days, months and years with items, in one query."""
-        counted = DayCount.objects.aggregate(days=Count("date"), months=Count(TruncMonth("date"), distinct=True),
-                                             years=Count(ExtractYear("date"), distinct=True))
-        return counted["days"] + counted["months"] + counted["years"]
+        """Days, months and years with items, from one read of the day counts' dates (SQLite
+        truncates dates in a Python function per row: slower than doing it here)."""
+        days = list(DayCount.objects.values_list("date", flat=True))
+        return len(days) + len({(d.year, d.month) for d in days}) + len({d.year for d in days})
 
     @cached_property
     def entries(self) -> list:
@@ -171,7 +170,7 @@ class IssueSitemap(CountedSitemap):
 
     @staticmethod
     def count() -> int:
-        return Page.objects.exclude(date=None).dates("date", "day").count()
+        return Page.objects.exclude(date=None).values("date").distinct().count()
 
     @cached_property
     def entries(self) -> list:

@@ -14,6 +14,7 @@ from .engines import Filters
 
 MAX_QUERY_CHARS = 200
 MAX_PAGE = 500
+SECTION_CHOICES = 50  # the section menu offers the largest: an archive has thousands of rubrics
 NOT_A_PAGE = "页码(page)必须是正整数。"  # named as in the address: the page shows it, the API answers it
 
 
@@ -59,6 +60,19 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput,
                               error_messages={"invalid": NOT_A_PAGE, "min_value": NOT_A_PAGE})
     page_past_limit = False  # a page beyond MAX_PAGE was asked for: it is answered as past the end
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].widget.choices = self._section_menu()
+
+    def _section_menu(self) -> list[tuple]:
+        """The ``SECTION_CHOICES`` largest sections (and the one asked for), as the menu lists
+        them; any section's id is still accepted (the facets and section pages link them)."""
+        largest = list(Section.objects.with_counts()[:SECTION_CHOICES])
+        asked = self.data.get("section") if self.is_bound else None
+        if asked and str(asked).isdigit() and len(str(asked)) <= 18 and all(str(s.pk) != str(asked) for s in largest):
+            largest += Section.objects.filter(pk=int(asked))
+        return [("", "全部栏目")] + [(s.pk, s.name) for s in largest]
 
     def clean_page(self):
         """Pages past ``MAX_PAGE`` (deep pages cost the engine most) are treated as pages past

@@ -338,6 +338,21 @@ class TestSearchForm:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("seeded_archive")
+class TestSectionMenu:
+    def test_the_menu_offers_the_largest_sections_and_any_section_still_filters(self, client, monkeypatch):
+        monkeypatch.setattr("search.forms.SECTION_CHOICES", 1)
+        largest = Section.objects.with_counts().first()
+        smaller = Section.objects.with_counts().exclude(pk=largest.pk).first()
+        html = client.get(reverse("search:search"), {"q": "记者"}).content.decode()
+        menu = re.search(r'<select name="section".*?</select>', html, re.S).group(0)
+        assert re.findall(r'<option value="(\d*)"', menu) == ["", str(largest.pk)]
+        chosen = client.get(reverse("search:search"), {"q": "记者", "section": smaller.pk}).content.decode()
+        menu = re.search(r'<select name="section".*?</select>', chosen, re.S).group(0)
+        assert f'<option value="{smaller.pk}" selected>' in menu and result_total(chosen) >= 1
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_archive")
 class TestLargeResults:
     """Past ARCHIVE_SEARCH_COMMON_ITEMS matches the FTS5 engine estimates the counts: the reader
     is told, every count is marked 约, and the API says so too."""
