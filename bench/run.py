@@ -84,9 +84,7 @@ def run_size(engine: str, size: int, real, queries: list[dict], wrk_duration: in
     print(f"[{size}] search …", flush=True)
     queries_path = root / "queries.json"
     queries_path.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
-    search = subprocess.run([sys.executable, "-m", "bench.search_timing", str(queries_path)], cwd=ROOT, env=live,
-                            check=True, capture_output=True, text=True)
-    result["search"] = json.loads(search.stdout.strip().splitlines()[-1])
+    result["search"] = timed_search(root, live)
     print(f"[{size}] one day's ingest with live indexing …", flush=True)
     started = time.perf_counter()
     manage(live, "ingest", str(root / "day"))
@@ -114,6 +112,8 @@ def retime_pages(engine: str, size: int, wrk_duration: int, about: dict) -> None
     env = production_env(root / "data") | {"ARCHIVE_SEARCH_ENGINE": engine, "ARCHIVE_INDEX_DIR": str(root / "index")}
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
+    print(f"[{size}] the search mix again at {about['commit']} …", flush=True)
+    result["search"] = timed_search(root, env) | {"commit": about["commit"]}
     print(f"[{size}] every page kind again at {about['commit']} …", flush=True)
     result["page_times"], result["pages_wrk"] = pages_served(root, env, wrk_duration)
     result["memory"] = {"worker_rss_mb": result["page_times"].pop("worker_rss_mb", None)}
@@ -136,14 +136,19 @@ def reindex(engine: str, size: int, wrk_duration: int, about: dict) -> None:
     result["index"] = index | {"articles_per_s": size / index["seconds"], "mb_per_s": result["text_mb"] / index["seconds"],
                                "size_mb": folder_mb(root / "index")}
     print(f"[{size}] search …", flush=True)
-    search = subprocess.run([sys.executable, "-m", "bench.search_timing", str(root / "queries.json")], cwd=ROOT,
-                            env=bulk | {"ARCHIVE_LIVE_INDEX": "1"}, check=True, capture_output=True, text=True)
-    result["search"] = json.loads(search.stdout.strip().splitlines()[-1])
+    result["search"] = timed_search(root, bulk)
     print(f"[{size}] every page kind …", flush=True)
     result["page_times"], result["pages_wrk"] = pages_served(root, bulk, wrk_duration)
     result["memory"] = {"worker_rss_mb": result["page_times"].pop("worker_rss_mb", None)}
     result["pages_machine"] = result["reindex_machine"] = about
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def timed_search(root: Path, env: dict) -> dict:
+    """The query mix through the app's search path (``bench/search_timing.py``), in a fresh process."""
+    search = subprocess.run([sys.executable, "-m", "bench.search_timing", str(root / "queries.json")], cwd=ROOT,
+                            env=env | {"ARCHIVE_LIVE_INDEX": "1"}, check=True, capture_output=True, text=True)
+    return json.loads(search.stdout.strip().splitlines()[-1])
 
 
 WRK_PAGES = ("home", "article", "search")  # the pages the throughput targets name
@@ -194,7 +199,7 @@ def main(argv=None) -> int:
     parser.add_argument("--with-100k", action="store_true", help="also run at 100,000 articles (SQLite FTS5 engine: about 25 minutes)")
     parser.add_argument("--wrk-duration", type=int, default=30, help="seconds per page under wrk; 0 skips")
     parser.add_argument("--pages-only", action="store_true",
-                        help="time the pages again on the archives a full run built (bench/.work), at this commit")
+                        help="time the search mix and the pages again on the archives a full run built (bench/.work), at this commit")
     parser.add_argument("--reindex", action="store_true",
                         help="build the index again and time search and pages on the archives a full run built")
     args = parser.parse_args(argv)

@@ -19,7 +19,8 @@ def percentiles(timings: list[float]) -> dict:
     def pct(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
-    return {"p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99), "mean_ms": sum(ordered) / len(ordered)}
+    return {"p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99), "max_ms": ordered[-1],
+            "mean_ms": sum(ordered) / len(ordered)}
 
 
 def main(path: str) -> None:
@@ -56,7 +57,9 @@ def main(path: str) -> None:
     for params in queries:
         run(params)
     warm = [run(params) for params in queries]
+    slowest = max(range(len(queries)), key=lambda n: warm[n][0])
     print(json.dumps({
+        "slowest": {"query": queries[slowest], "ms": warm[slowest][0]},
         "queries": len(warm), "cold_ms": cold_ms, "cold_since_start_ms": cold_since_start_ms,
         **percentiles([total for total, _ in warm]),
         "engine": percentiles([engine for _, engine in warm]),
