@@ -27,7 +27,7 @@ from .base import (
     SearchTooExpensive,
 )
 from .sqlite_large import LargeSearch
-from .sqlite_query import FTS_TABLES, ExactSearch, Matching, id_range, item_id, literal_expression
+from .sqlite_query import FTS_TABLES, ExactSearch, Matching, filter_sql, id_range, item_id, literal_expression
 
 FILENAME = "index.sqlite3"
 SCHEMA_VERSION = 3  # 3: item ids in the tie order (sqlite_query.item_id)
@@ -196,13 +196,13 @@ class SqliteFtsEngine(SearchEngine):
         return results
 
     def _search(self, db: sqlite3.Connection, request: SearchRequest, deadline: Deadline) -> RawResults:
-        """Large searches (more matches than ``request.common``, a person's excepted: those
+        """Large searches (more than ``request.common`` items kept, a person's excepted: those
         start from the person's few items) go to ``LargeSearch``; the rest are counted exactly."""
         evidence = scored_evidence(request.evidence, _Containing(db, request.common), request.common)
         deadline.check()  # FTS5's own matching inside one row never calls the progress handler
-        matching = _matching(db, Matching(request), request)
-        if matching > request.common and not request.filters.person_id:
-            return LargeSearch(db, request, evidence, matching, deadline).run()
+        matching = Matching(request)
+        if not request.filters.person_id and _keeps_more_than_common(db, matching, request):
+            return LargeSearch(db, request, evidence, _matching(db, matching, request), deadline).run()
         return _exact(db, ExactSearch(request, evidence), deadline)
 
     def indexed_ids(self) -> dict[str, set[str]]:
@@ -265,17 +265,36 @@ class _Containing:
                                (literal_expression(field, atom), self.limit)).fetchone()[0]
 
 
+def _keeps_more_than_common(db: sqlite3.Connection, matching: Matching, request: SearchRequest) -> bool:
+    """Whether more than ``common`` items pass the match and every filter: counted up to
+    ``common`` + 1 (a small section or a single day is counted exactly, however common the word)."""
+    where, params = filter_sql(request.filters)
+    if matching.match:
+        kept = ("SELECT 1 FROM fts_text AS f CROSS JOIN items ON items.id = f.rowid WHERE f.fts_text MATCH ? "
+                f"AND f.rowid BETWEEN ? AND ? AND {where}")
+        params = [matching.match, *id_range(request.filters), *params]
+    else:
+        kept = f"SELECT 1 FROM items WHERE items.id BETWEEN ? AND ? AND {where}"
+        params = [*id_range(request.filters), *params]
+        if matching.excluded:
+            kept += " AND items.id NOT IN (SELECT rowid FROM fts_text WHERE fts_text MATCH ?)"
+            params.append(matching.excluded)
+    found = db.execute(f"SELECT count(*) FROM ({kept} LIMIT ?)", [*params, request.common + 1]).fetchone()[0]
+    return found > request.common
+
+
 def _matching(db: sqlite3.Connection, matching: Matching, request: SearchRequest) -> int:
-    """Items the match holds in the date range (before the other filters): FTS5 counts a match
-    from its lists without reading the rows. Without a match, the whole index (less the
-    excluded)."""
+    """Items the match holds in the date range (before the other filters), for the sampling
+    step: FTS5 counts a match from its lists without reading the rows. Without a match, the
+    items in the date range (less the excluded)."""
     if matching.match:
         return db.execute("SELECT count(*) FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?",
                           (matching.match, *id_range(request.filters))).fetchone()[0]
-    items = db.execute("SELECT count(*) FROM items").fetchone()[0]
-    if matching.excluded and items > request.common:
-        items -= db.execute("SELECT count(*) FROM fts_text WHERE fts_text MATCH ?", (matching.excluded,)).fetchone()[0]
-    return items
+    items = db.execute("SELECT count(*) FROM items WHERE id BETWEEN ? AND ?", id_range(request.filters)).fetchone()[0]
+    if matching.excluded:
+        items -= db.execute("SELECT count(*) FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?",
+                            (matching.excluded, *id_range(request.filters))).fetchone()[0]
+    return max(items, 1)
 
 
 def _exact(db: sqlite3.Connection, compiled: ExactSearch, deadline: Deadline) -> RawResults:

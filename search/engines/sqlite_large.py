@@ -48,6 +48,9 @@ class LargeSearch:
         photos = self._photos_under([pk for _, kind, pk, _, _ in ranked if kind == "article"])
         hits = [RawHit(kind, pk, reported(score), photos.get(pk, ()) if kind == "article" else ())
                 for _, kind, pk, _, score in ranked]
+        shown_to = self.request.offset + len(hits)
+        # The estimate never says fewer than the hits there are: a short page is the last one.
+        total = shown_to if hits and len(hits) < self.request.per_page else max(total, shown_to)
         return RawResults(total=total, hits=hits, sections=sections, months=months, approximate=True)
 
     # --- the page --------------------------------------------------------------------------
@@ -68,7 +71,7 @@ class LargeSearch:
     def _by_relevance(self, need: int) -> list[tuple]:
         """The items that score, best first, then the rest in id order (score 0)."""
         scoring, exhausted = self._best_scoring(need)
-        if not exhausted:
+        if not exhausted or len(scoring) >= need:
             return scoring
         taken = {r[0] for r in scoring}
         rest = []
