@@ -130,17 +130,19 @@ class DateSitemap(CountedSitemap):
 
     changefreq = "monthly"
 
-    @staticmethod
-    def count() -> int:
-        """Days, months and years with items, from one read of the day counts' dates (SQLite
-        truncates dates in a Python function per row: slower than doing it here)."""
-        days = list(DayCount.objects.values_list("date", flat=True))
-        return len(days) + len({(d.year, d.month) for d in days}) + len({d.year for d in days})
+    @cached_property
+    def days(self) -> list:
+        """The days with items, read once for the count and the entries alike."""
+        return sorted(DayCount.objects.values_list("date", flat=True))
+
+    def count(self) -> int:
+        """Days, months and years with items, counted here (SQLite truncates dates in a Python
+        function per row: slower)."""
+        return len(self.days) + len({(d.year, d.month) for d in self.days}) + len({d.year for d in self.days})
 
     @cached_property
     def entries(self) -> list:
         """Computed once for a page of them."""
-        days = set(DayCount.objects.values_list("date", flat=True))
         issues = dict(issue_updates())
         issue_dates = sorted(issues)
         latest = max(issues.values(), default=None)
@@ -150,7 +152,7 @@ class DateSitemap(CountedSitemap):
             return issues[issue_dates[here]] if here < len(issue_dates) else latest
 
         entries = {}  # (year,), (year, month), (year, month, day) → lastmod: the newest of its days
-        for day in sorted(days):
+        for day in self.days:
             for key in [(day.year,), (day.year, day.month), (day.year, day.month, day.day)]:
                 entries[key] = max(filter(None, [entries.get(key), updated(day)]), default=None)
         return list(entries.items())

@@ -63,15 +63,15 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section"].widget.choices = self._section_menu()
+        self.fields["section"].widget.choices = self._section_menu  # read when rendered: the API never is
 
     def _section_menu(self) -> list[tuple]:
-        """The ``SECTION_CHOICES`` largest sections (and the one asked for), as the menu lists
+        """The ``SECTION_CHOICES`` largest sections (and the one chosen), as the menu lists
         them; any section's id is still accepted (the facets and section pages link them)."""
         largest = list(Section.objects.with_counts()[:SECTION_CHOICES])
-        asked = self.data.get("section") if self.is_bound else None
-        if asked and str(asked).isdigit() and len(str(asked)) <= 18 and all(str(s.pk) != str(asked) for s in largest):
-            largest += Section.objects.filter(pk=int(asked))
+        chosen = getattr(self, "cleaned_data", {}).get("section")
+        if chosen and chosen not in largest:
+            largest.append(chosen)
         return [("", "全部栏目")] + [(s.pk, s.name) for s in largest]
 
     def clean_page(self):

@@ -133,8 +133,7 @@ def search(parsed: ParsedQuery, filters: Filters = Filters(), sort: str = "relev
     per_page = per_page or PER_PAGE  # read now, not at import: tests page a small archive
     started = time.perf_counter()
     budget = Budget(settings.ARCHIVE_SEARCH_BUDGET_MS / 1000)
-    raw = engine().search(SearchRequest(parsed, filters, sort, page, per_page, budget=budget.seconds,
-                                        common=settings.ARCHIVE_SEARCH_COMMON_ITEMS))
+    raw = engine().search(_request(parsed, filters, sort, page, per_page, budget.seconds))
     split = [SplitWord(clause.run, tuple(clause.atoms)) for clause in parsed.split_clauses]
     hits = _load(raw.hits, parsed, split)
     ghosts = len(raw.hits) - len(hits)
@@ -156,6 +155,10 @@ def search(parsed: ParsedQuery, filters: Filters = Filters(), sort: str = "relev
     )
 
 
+def _request(parsed: ParsedQuery, filters: Filters, sort: str, page: int, per_page: int, budget: float) -> SearchRequest:
+    return SearchRequest(parsed, filters, sort, page, per_page, budget=budget, common=settings.ARCHIVE_SEARCH_COMMON_ITEMS)
+
+
 def _refining_count(parsed: ParsedQuery, filters: Filters, budget: Budget) -> RawResults | None:
     """A count that only refines the page, on what is left of the budget; None when that runs
     out (the page then goes without the refinement rather than failing)."""
@@ -163,8 +166,7 @@ def _refining_count(parsed: ParsedQuery, filters: Filters, budget: Budget) -> Ra
     if remaining <= 0:
         return None
     try:
-        return engine().search(SearchRequest(parsed, filters, per_page=1, budget=remaining,
-                                             common=settings.ARCHIVE_SEARCH_COMMON_ITEMS))
+        return engine().search(_request(parsed, filters, "relevance", 1, 1, remaining))
     except SearchTooExpensive:
         return None
 

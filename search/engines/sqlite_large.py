@@ -70,10 +70,10 @@ class LargeSearch:
 
     def _by_relevance(self, need: int) -> list[tuple]:
         """The items that score, best first, then the rest in id order (score 0)."""
-        scoring, exhausted = self._best_scoring(need)
-        if not exhausted or len(scoring) >= need:
+        scoring = self._best_scoring(need)
+        if len(scoring) >= need:
             return scoring
-        taken = {r[0] for r in scoring}
+        taken = {r[0] for r in scoring}  # every item that scores: fewer than a page
         rest = []
         for row in self._walk(descending=True):
             if len(scoring) + len(rest) >= need:
@@ -82,11 +82,11 @@ class LargeSearch:
                 rest.append((*row, 0))
         return scoring + rest
 
-    def _best_scoring(self, need: int) -> tuple[list[tuple], bool]:
-        """The first ``need`` kept items with a score above 0, best first, read in chunks from
-        the candidates ordered by score; and whether that was all of them."""
+    def _best_scoring(self, need: int) -> list[tuple]:
+        """The first ``need`` kept items with a score above 0 (all of them, when fewer), best
+        first, read in chunks from the candidates ordered by score."""
         if not self.evidence:
-            return [], True
+            return []
         self._choose_candidates()
         where, params = filter_sql(self.request.filters)
         joins, score = score_sql(self.evidence, None)
@@ -101,9 +101,9 @@ class LargeSearch:
             unfolded = {row[0] for row in self._unfolded([row[:4] for row in rows])}
             found += [row for row in rows if row[0] in unfolded]
             if len(rows) < chunk:
-                return found, True
+                break
             offset, chunk = offset + chunk, CHUNK
-        return found, False
+        return found
 
     def _choose_candidates(self) -> None:
         """``chosen``: the matched items that hold some scored evidence. Every literal of the

@@ -130,8 +130,8 @@ class Matching:
         if self.match:
             return (f"CROSS JOIN fts_text AS probe ON probe.rowid = {table}.id",
                     f"probe.fts_text MATCH ? AND {where}", [self.match, *params])
-        if self.excluded:
-            return ("", f"NOT EXISTS (SELECT 1 FROM fts_text WHERE fts_text MATCH ? AND rowid = {table}.id) AND {where}",
+        if self.excluded:  # read once per statement from FTS5's lists, not looked up per row (~0.1 ms each)
+            return ("", f"{table}.id NOT IN (SELECT rowid FROM fts_text WHERE fts_text MATCH ?) AND {where}",
                     [self.excluded, *params])
         return "", where, params
 
