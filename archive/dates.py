@@ -66,7 +66,7 @@ class DayView(DateContextMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         day = checked_date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
-        articles = list(Article.objects.for_display().on_day(day).order_by("page__sequence", "page", "position"))
+        articles = list(Article.objects.for_listing().on_day(day).order_by("page__sequence", "page", "position"))
         photos = list(PhotoCaption.objects.for_display().standalone().on_day(day)
                       .order_by("page__sequence", "page", "position"))
         if not articles and not photos:

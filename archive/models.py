@@ -153,8 +153,13 @@ class Page(models.Model):
         return reverse("archive:page-text", args=[self.pk])
 
     def article_url(self, article_id: int) -> str:
-        if self.has_address:
-            return reverse("archive:issue-article", args=[self.date, self.label, article_id])
+        return self.article_address(self.date, self.label, article_id)
+
+    @staticmethod
+    def article_address(date, label: str, article_id: int) -> str:
+        """An article's address from its page's date and label (the sitemap has no rows)."""
+        if date and label:
+            return reverse("archive:issue-article", args=[date, label, article_id])
         return reverse("archive:article", args=[article_id])
 
     def items(self):
@@ -279,6 +284,13 @@ class ArticleQuerySet(DatedQuerySet):
             Prefetch("photos", queryset=PhotoCaption.objects.for_display()),
         )
 
+    def for_listing(self):
+        """What a list of article summaries shows (``includes/article_summary.html``): heads,
+        section, date and byline — not the body or the photos, which ``for_display`` fetches
+        for an article's own page (on a day's list they were most of its rows)."""
+        return self.select_related("page", "section").defer("body", "source_line", "page__raw_text").prefetch_related(
+            Prefetch("contributions", queryset=ArticleContribution.objects.select_related("person")))
+
     def for_results(self):
         """What a search result shows: no bylines or photos, which ``for_display`` fetches."""
         return self.select_related("page", "section").defer("page__raw_text")
@@ -393,7 +405,7 @@ class PhotoQuerySet(DatedQuerySet):
         return self.filter(article__isnull=True)
 
     def for_display(self):
-        return self.select_related("page", "article").defer("page__raw_text").prefetch_related(
+        return self.select_related("page", "article").defer("page__raw_text", "article__body").prefetch_related(
             Prefetch("contributions", queryset=PhotoContribution.objects.select_related("person"))
         )
 

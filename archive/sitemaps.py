@@ -50,12 +50,18 @@ class LargeSitemap(Sitemap):
 
 
 class ArticleSitemap(LargeSitemap):
-    def items(self):
-        return (Article.objects.select_related("page").order_by("pk")
-                .only("pk", "edited_at", "page__date", "page__label", "page__updated_at"))
+    """Rows of the five values an address and its lastmod need, not articles: making 500
+    articles and their pages was half of a sitemap page's cost."""
 
-    def lastmod(self, article):
-        return article.edited_at or article.page.updated_at
+    def items(self):
+        return (Article.objects.order_by("pk")
+                .values_list("pk", "edited_at", "page__date", "page__label", "page__updated_at", named=True))
+
+    def location(self, row):
+        return Page.article_address(row.page__date, row.page__label, row.pk)
+
+    def lastmod(self, row):
+        return row.edited_at or row.page__updated_at
 
 
 class PageSitemap(LargeSitemap):

@@ -36,7 +36,8 @@ urlpatterns = [
     # An index of sitemaps, each paginated: no response lists the whole archive.
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS, "sitemap_url_name": "archive:sitemap-section"},
          name="sitemap"),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS, "template_name": "archive/sitemap.xml"},
+         name="sitemap-section"),
     path("api/pages/", api.PageListApi.as_view(), name="api-pages"),
     path("api/articles/<int:pk>/", api.ArticleApi.as_view(), name="api-article"),
 ]

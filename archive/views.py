@@ -22,7 +22,7 @@ class HomeView(TemplateView):
         first, last = counts.span()
         return super().get_context_data(
             pages=Page.objects.without_text().with_lead().newest_first()[:8],
-            articles=Article.objects.for_display().newest_first()[:10],
+            articles=Article.objects.for_listing().newest_first()[:10],
             sections=Section.objects.with_counts()[:HOME_SECTIONS],
             first_date=first,
             last_date=last,
@@ -188,7 +188,7 @@ class SectionDetailView(OwnerListMixin, ListView):
     template_name = "archive/section_detail.html"
 
     def get_queryset(self):
-        return Article.objects.for_display().filter(section=self.get_owner()).newest_first()
+        return Article.objects.for_listing().filter(section=self.get_owner()).newest_first()
 
 
 class PersonListView(ListView):
@@ -253,7 +253,7 @@ class PersonDetailView(OwnerListMixin, ListView):
         if role == Role.PHOTOGRAPHER:
             return PhotoCaption.objects.for_display().by_person(person).newest_first()
         if role:
-            return Article.objects.for_display().by_person(person, role).newest_first()
+            return Article.objects.for_listing().by_person(person, role).newest_first()
         return credited_items(person)
 
     def get_context_data(self, **kwargs):
@@ -283,7 +283,7 @@ def load_items(rows) -> list[dict]:
     rows = list(rows)
     wanted = {kind: [pk for k, pk, *_ in rows if k == kind] for kind in ("article", "photo")}
     loaded = {
-        "article": Article.objects.for_display().in_bulk(wanted["article"]) if wanted["article"] else {},
+        "article": Article.objects.for_listing().in_bulk(wanted["article"]) if wanted["article"] else {},
         "photo": PhotoCaption.objects.for_display().in_bulk(wanted["photo"]) if wanted["photo"] else {},
     }
     return [{kind: loaded[kind][pk]} for kind, pk, *_ in rows if pk in loaded[kind]]

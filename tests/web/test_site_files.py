@@ -100,3 +100,20 @@ def test_sitemap_pages_by_key_list_every_article_once_after_deletions(client, in
     listed = [url for url in sitemap_entries(client) if "/articles/" in url]
     expected = [f"http://testserver{a.get_absolute_url()}" for a in Article.objects.select_related("page")]
     assert sorted(listed) == sorted(expected) and len(listed) == len(set(listed)) == 14
+
+
+def test_an_articles_sitemap_entry_carries_its_address_and_the_day_it_last_changed(client, ingested):
+    """lastmod is the day in the archive's time zone (Asia/Shanghai) of the article's edit,
+    else of its page's ingest: an edit at 23:30 UTC is dated the next day, as Django's would be."""
+    import datetime
+
+    article = Article.objects.select_related("page").order_by("pk").first()
+    edited = datetime.datetime(2024, 5, 1, 23, 30, tzinfo=datetime.timezone.utc)
+    Article.objects.filter(pk=article.pk).update(edited_at=edited)
+    xml = client.get("/sitemap-articles.xml").content.decode()
+    assert xml.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<urlset')
+    entry = re.search(rf"<url><loc>http://testserver{re.escape(article.get_absolute_url())}</loc>(.*?)</url>", xml)
+    assert entry and entry.group(1) == "<lastmod>2024-05-02</lastmod><changefreq>yearly</changefreq>"
+    untouched = Article.objects.select_related("page").exclude(pk=article.pk).filter(edited_at=None).first()
+    page_day = untouched.page.updated_at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).date()
+    assert f"{untouched.get_absolute_url()}</loc><lastmod>{page_day.isoformat()}</lastmod>" in xml
