@@ -27,11 +27,11 @@ from .base import (
     SearchTooExpensive,
 )
 from .sqlite_large import LargeSearch
-from .sqlite_query import FTS_TABLES, ExactSearch, Matching, filter_sql, id_range, item_id, literal_expression
+from .sqlite_query import DAY_SHIFT, FTS_TABLES, ExactSearch, Matching, filter_sql, id_range, item_id, literal_expression
 
 FILENAME = "index.sqlite3"
-SCHEMA_VERSION = 3  # 3: item ids in the tie order (sqlite_query.item_id)
-TABLES = ("items", "item_people", "fts_text", "fts_words", "fts_head", "tokens")  # "tokens": version 1's
+SCHEMA_VERSION = 4  # 3: item ids in the tie order (sqlite_query.item_id); 4: the days table, items by section
+TABLES = ("items", "item_people", "days", "fts_text", "fts_words", "fts_head", "tokens")  # "tokens": version 1's
 SCHEMA = """
 CREATE TABLE items (
     id INTEGER PRIMARY KEY,      -- sqlite_query.item_id: date, articles first, pk
@@ -45,12 +45,19 @@ CREATE TABLE items (
 );
 CREATE INDEX items_date ON items(date);
 CREATE INDEX items_parent ON items(parent);
+CREATE INDEX items_section ON items(section, id);  -- a section's items in id order (version 4)
 CREATE TABLE item_people (
     person INTEGER NOT NULL,
     item INTEGER NOT NULL REFERENCES items(id),
     PRIMARY KEY (person, item)
 ) WITHOUT ROWID;
 CREATE INDEX item_people_item ON item_people(item);
+CREATE TABLE days (              -- the items of each day, for sampling (sqlite_estimate.py)
+    day INTEGER PRIMARY KEY,     -- date ordinal: items.id >> 33
+    month TEXT,
+    articles INTEGER NOT NULL,
+    photos INTEGER NOT NULL
+);
 CREATE VIRTUAL TABLE fts_text USING fts5(units, bigrams, tokenize = 'ascii');
 CREATE VIRTUAL TABLE fts_words USING fts5(words, tokenize = 'ascii');
 CREATE VIRTUAL TABLE fts_head USING fts5(units, bigrams, tokenize = 'ascii');
@@ -74,6 +81,8 @@ CREATE TEMP TABLE IF NOT EXISTS kept (
     s REAL, folded INTEGER NOT NULL DEFAULT 0);
 CREATE TEMP TABLE IF NOT EXISTS kept_articles (pk INTEGER PRIMARY KEY);
 CREATE TEMP TABLE IF NOT EXISTS chosen (id INTEGER PRIMARY KEY);
+CREATE TEMP TABLE IF NOT EXISTS windows (lo INTEGER PRIMARY KEY, hi INTEGER);
+CREATE TEMP TABLE IF NOT EXISTS sampled (id INTEGER PRIMARY KEY);
 """ + "".join(f"CREATE TEMP TABLE IF NOT EXISTS evidence{n} (id INTEGER PRIMARY KEY, s REAL);\n"
              for n in range(MAX_EVIDENCE))
 
@@ -128,6 +137,8 @@ class SqliteFtsEngine(SearchEngine):
                     if self._version(db) == 0:  # not made meanwhile by another process
                         _create_tables(db)
                     db.execute("COMMIT")
+                if self._version(db) == 3:
+                    _upgrade_from_3(db)
                 version = self._version(db)
                 if version != SCHEMA_VERSION:
                     raise IndexFailure.outdated(self.path, f"(格式 {version},本程序读 {SCHEMA_VERSION})")
@@ -202,7 +213,7 @@ class SqliteFtsEngine(SearchEngine):
         deadline.check()  # FTS5's own matching inside one row never calls the progress handler
         matching = Matching(request)
         if not request.filters.person_id and _keeps_more_than_common(db, matching, request):
-            return LargeSearch(db, request, evidence, _matching(db, matching, request), deadline).run()
+            return LargeSearch(db, request, evidence, deadline).run()
         return _exact(db, ExactSearch(request, evidence), deadline)
 
     def indexed_ids(self) -> dict[str, set[str]]:
@@ -222,6 +233,7 @@ class SqliteFtsEngine(SearchEngine):
         with self._writer(timeout) as db:
             batch: Batch = read()
             _delete(db, [doc.ident for doc in batch.documents] + list(batch.deleted))
+            _count_days(db, [(item_id(doc.kind, doc.pk, doc.date), doc.month, doc.kind) for doc in batch.documents], +1)
             for doc in batch.documents:
                 item = item_id(doc.kind, doc.pk, doc.date)
                 db.execute("INSERT INTO items (id, ident, kind, pk, parent, section, date, month) "
@@ -267,34 +279,33 @@ class _Containing:
 
 def _keeps_more_than_common(db: sqlite3.Connection, matching: Matching, request: SearchRequest) -> bool:
     """Whether more than ``common`` items pass the match and every filter: counted up to
-    ``common`` + 1 (a small section or a single day is counted exactly, however common the word)."""
+    ``common`` + 1 (a small section or a single day is counted exactly, however common the word).
+    A section filter and a match are counted apart, each from its own index, and the search
+    taken as large when both hold more: counting their intersection walks the match, looking
+    each item's section up — most of the archive for a common word in a small section."""
+    limit = request.common + 1
+    low, high = id_range(request.filters)
+    if matching.match and request.filters.section_id:
+        return all(_at_most(db, statement, params, limit) > request.common for statement, params in [
+            ("SELECT 1 FROM items WHERE section = ? AND id BETWEEN ? AND ?", [request.filters.section_id, low, high]),
+            ("SELECT 1 FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?", [matching.match, low, high])])
     where, params = filter_sql(request.filters)
     if matching.match:
         kept = ("SELECT 1 FROM fts_text AS f CROSS JOIN items ON items.id = f.rowid WHERE f.fts_text MATCH ? "
                 f"AND f.rowid BETWEEN ? AND ? AND {where}")
-        params = [matching.match, *id_range(request.filters), *params]
+        params = [matching.match, low, high, *params]
     else:
         kept = f"SELECT 1 FROM items WHERE items.id BETWEEN ? AND ? AND {where}"
-        params = [*id_range(request.filters), *params]
+        params = [low, high, *params]
         if matching.excluded:
             kept += " AND items.id NOT IN (SELECT rowid FROM fts_text WHERE fts_text MATCH ?)"
             params.append(matching.excluded)
-    found = db.execute(f"SELECT count(*) FROM ({kept} LIMIT ?)", [*params, request.common + 1]).fetchone()[0]
-    return found > request.common
+    return _at_most(db, kept, params, limit) > request.common
 
 
-def _matching(db: sqlite3.Connection, matching: Matching, request: SearchRequest) -> int:
-    """Items the match holds in the date range (before the other filters), for the sampling
-    step: FTS5 counts a match from its lists without reading the rows. Without a match, the
-    items in the date range (less the excluded)."""
-    if matching.match:
-        return db.execute("SELECT count(*) FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?",
-                          (matching.match, *id_range(request.filters))).fetchone()[0]
-    items = db.execute("SELECT count(*) FROM items WHERE id BETWEEN ? AND ?", id_range(request.filters)).fetchone()[0]
-    if matching.excluded:
-        items -= db.execute("SELECT count(*) FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?",
-                            (matching.excluded, *id_range(request.filters))).fetchone()[0]
-    return max(items, 1)
+def _at_most(db: sqlite3.Connection, statement: str, params: list, limit: int) -> int:
+    """The rows of ``statement``, counted up to ``limit``."""
+    return db.execute(f"SELECT count(*) FROM ({statement} LIMIT ?)", [*params, limit]).fetchone()[0]
 
 
 def _exact(db: sqlite3.Connection, compiled: ExactSearch, deadline: Deadline) -> RawResults:
@@ -333,7 +344,33 @@ def _delete(db: sqlite3.Connection, idents: list[str]) -> None:
     db.execute("DELETE FROM doomed")
     db.executemany("INSERT OR IGNORE INTO doomed VALUES (?)", [(i,) for i in idents])
     doomed = "SELECT id FROM items WHERE ident IN (SELECT ident FROM doomed)"
+    _count_days(db, db.execute(f"SELECT id, month, kind FROM items WHERE id IN ({doomed})").fetchall(), -1)
     for table in FTS_TABLES.values():
         db.execute(f"DELETE FROM {table} WHERE rowid IN ({doomed})")
     db.execute(f"DELETE FROM item_people WHERE item IN ({doomed})")
     db.execute("DELETE FROM items WHERE ident IN (SELECT ident FROM doomed)")
+
+
+def _count_days(db: sqlite3.Connection, items: list[tuple[int, str | None, str]], sign: int) -> None:
+    """Add (+1) or take away (-1) ``items`` — (id, month, kind) — from the counts of their days."""
+    counts: dict[tuple[int, str | None], list[int]] = {}
+    for identifier, month, kind in items:
+        counted = counts.setdefault((identifier >> DAY_SHIFT, month), [0, 0])
+        counted[kind != "article"] += sign
+    db.executemany("INSERT INTO days (day, month, articles, photos) VALUES (?, ?, ?, ?) ON CONFLICT (day) DO UPDATE "
+                   "SET articles = articles + excluded.articles, photos = photos + excluded.photos",
+                   [(day, month, articles, photos) for (day, month), (articles, photos) in counts.items()])
+
+
+def _upgrade_from_3(db: sqlite3.Connection) -> None:
+    """Version 4 adds the days table (counted from the items in one pass) and an index of the
+    items by section: no rebuild needed."""
+    db.execute("BEGIN IMMEDIATE")
+    if db.execute("PRAGMA user_version").fetchone()[0] == 3:  # not upgraded meanwhile by another process
+        for statement in filter(str.strip, SCHEMA.split(";")):
+            if "CREATE TABLE days" in statement or "CREATE INDEX items_section" in statement:
+                db.execute(statement)
+        db.execute(f"INSERT INTO days SELECT id >> {DAY_SHIFT}, max(month), sum(kind = 'article'), sum(kind != 'article') "
+                   f"FROM items GROUP BY 1")
+        db.execute("PRAGMA user_version = 4")
+    db.execute("COMMIT")

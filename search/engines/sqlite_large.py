@@ -8,9 +8,9 @@ a pass over most of the archive per search; instead:
   at all are few: they are scored in full and put first; the rest score 0 and follow in id
   order. Date sorts read whole days from the walk and order each day by score. The hits and
   their order are exactly those of ``ExactSearch`` (the engine contract tests both).
-- **the counts** (total, sections, months) are estimated from a systematic sample — every
-  k-th primary key, about ``common`` items — and the results say so (``approximate``). How
-  many sampled photos are folded into a kept article is estimated from a few of them.
+- **the counts** (total, sections, months) are estimated from a sample of days
+  (``sqlite_estimate.py``), and the results say so (``approximate``). How many sampled
+  photos are folded into a kept article is estimated from a few of them.
 
 Checking one item against a match costs FTS5 ~0.1 ms (it sets up the whole expression), so
 nothing here checks more than a page's worth of items one by one.
@@ -18,12 +18,12 @@ nothing here checks more than a page's worth of items one by one.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 from .base import KINDS, Deadline, RawHit, RawResults
+from .sqlite_estimate import DaySample
 from .sqlite_query import (
-    FIRST_DATED_ID, PK_MASK, Matching, day_of, evidence_filling, filter_sql, id_range, literal, score_sql,
+    FIRST_DATED_ID, Matching, day_of, evidence_filling, filter_sql, id_range, literal, score_sql,
 )
 from ..scoring import reported
 
@@ -33,9 +33,8 @@ NO_DAY = 1  # day_of() an undated item's id
 
 
 class LargeSearch:
-    def __init__(self, db, request, evidence, matching: int, deadline: Deadline):
+    def __init__(self, db, request, evidence, deadline: Deadline):
         self.db, self.request, self.deadline = db, request, deadline
-        self.matching_count = matching  # items the match (or, without one, the index) holds
         self.kept = Matching(request)
         self.evidence = list(enumerate(evidence))  # no table is the match's own bm25 here
 
@@ -187,7 +186,7 @@ class LargeSearch:
     def _kept_articles(self, pks: set[int]) -> set[int]:
         found: set[int] = set()
         pks = sorted(pks)
-        join, where, params = self.kept.kept("a")
+        join, where, params = self.kept.kept("a", by_key=True)
         for start in range(0, len(pks), 500):
             chunk = pks[start:start + 500]
             marks = ",".join("?" * len(chunk))
@@ -210,7 +209,7 @@ class LargeSearch:
         """The kept photos printed in each of ``articles``."""
         if not articles:
             return {}
-        join, where, params = self.kept.kept("items")
+        join, where, params = self.kept.kept("items", by_key=True)
         marks = ",".join("?" * len(articles))
         photos: dict[int, list[int]] = {}
         for parent, pk in sorted(self.db.execute(
@@ -222,44 +221,9 @@ class LargeSearch:
     # --- the counts --------------------------------------------------------------------------
 
     def _estimate(self) -> tuple[int, dict[int, int], dict[str, int]]:
-        """Total, sections and months from every ``step``-th primary key, times ``step`` (a
-        photo printed in an article: times the share of such photos not folded), counted in SQL."""
-        step = max(1, math.ceil(self.matching_count / self.request.common))
-        in_article = "items.kind = 'photo' AND items.parent IS NOT NULL"
-        counts = self._sampled(f"items.section, items.month, {in_article}, count(*), min(items.parent)", step,
-                               "GROUP BY 1, 2, 3")
-        parents = [parent for _, _, photo, _, parent in counts if photo]  # one per section and month
-        weight = {0: step, 1: step * (1 - self._folded_share(parents))}
-        sections: dict[int, float] = {}
-        months: dict[str, float] = {}
-        for section, month, photo, n, _ in counts:
-            if section:
-                sections[section] = sections.get(section, 0) + n * weight[photo]
-            if month:
-                months[month] = months.get(month, 0) + n * weight[photo]
-        total = sum(n * weight[photo] for _, _, photo, n, _ in counts)
-        return (round(total), {k: round(n) for k, n in sections.items() if round(n)},
-                {k: round(n) for k, n in months.items() if round(n)})
-
-    def _sampled(self, columns: str, step: int, rest: str = "") -> list[tuple]:
-        """``columns`` over the kept items whose primary key is a multiple of ``step``."""
-        where, params = filter_sql(self.request.filters)
-        if self.kept.match:
-            rows = self.db.execute(
-                f"SELECT {columns} FROM fts_text AS f CROSS JOIN items ON items.id = f.rowid WHERE f.fts_text MATCH ? "
-                f"AND f.rowid BETWEEN ? AND ? AND (f.rowid & {PK_MASK}) % {step} = 0 AND {where} {rest}",
-                [self.kept.match, *id_range(self.request.filters), *params])
-        elif self.kept.excluded:  # the excluded, sampled alike, read from their lists rather than checked one by one
-            rows = self.db.execute(
-                f"SELECT {columns} FROM items WHERE (items.id & {PK_MASK}) % {step} = 0 AND {where} "
-                f"AND items.id NOT IN (SELECT rowid FROM fts_text WHERE fts_text MATCH ? AND (rowid & {PK_MASK}) % {step} = 0) "
-                f"{rest}", [*params, self.kept.excluded])
-        else:
-            rows = self.db.execute(f"SELECT {columns} FROM items WHERE (items.id & {PK_MASK}) % {step} = 0 AND {where} "
-                                   f"{rest}", params)
-        found = rows.fetchall()
-        self.deadline.check()
-        return found
+        """Total, sections and months, from a sample of days (``sqlite_estimate.py``)."""
+        counts = DaySample(self.db, self.kept, self.request.common, self.deadline).estimate(self._folded_share)
+        return counts.total, counts.sections, counts.months
 
     def _folded_share(self, parents: list[int]) -> float:
         """The share of the sampled photos printed in an article whose article is kept — they

@@ -96,11 +96,13 @@ def text_evidence_in_match(query: ParsedQuery) -> bool:
     return single_alternatives and len(query.atoms) == len(query.distinct_atoms)
 
 
-def filter_sql(filters: Filters, table: str = "items") -> tuple[str, list]:
-    """A condition on ``items`` (under the name ``table``) and its parameters."""
+def filter_sql(filters: Filters, table: str = "items", by_key: bool = False) -> tuple[str, list]:
+    """A condition on ``items`` (under the name ``table``) and its parameters. ``by_key``: the
+    rows are found by another key (ident, parent), which SQLite must not trade for the section
+    index (its guess, without statistics: a section holds few items; the largest hold thousands)."""
     parts, params = [], []
     if filters.section_id:
-        parts.append(f"{table}.section = ?")
+        parts.append(f"{'+' if by_key else ''}{table}.section = ?")
         params.append(filters.section_id)
     if filters.kind:
         parts.append(f"{table}.kind = ?")
@@ -123,10 +125,11 @@ class Matching:
         self.match = match_expression(request.query)
         self.excluded = any_of(request.query.excluded) if request.query.excluded else None
 
-    def kept(self, table: str) -> tuple[str, str, list]:
+    def kept(self, table: str, by_key: bool = False) -> tuple[str, str, list]:
         """(join, condition, parameters): ``items AS table`` rows that are kept. The match is
-        checked row by row (FTS5 seeks each id in its lists): for a few rows, not for all."""
-        where, params = filter_sql(self.request.filters, table)
+        checked row by row (FTS5 seeks each id in its lists): for a few rows, not for all.
+        ``by_key``: as for ``filter_sql``."""
+        where, params = filter_sql(self.request.filters, table, by_key)
         if self.match:
             return (f"CROSS JOIN fts_text AS probe ON probe.rowid = {table}.id",
                     f"probe.fts_text MATCH ? AND {where}", [self.match, *params])
