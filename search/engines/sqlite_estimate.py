@@ -23,6 +23,7 @@ Undated items are a stratum of their own, read whole. A search without a match e
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -87,9 +88,15 @@ class DaySample:
     # --- the sample ---------------------------------------------------------------------------
 
     def _days(self) -> list[tuple[int, str | None, int]]:
-        """(day, month, items) of the days of the date range that hold items."""
-        return self.db.execute("SELECT day, month, articles + photos FROM days WHERE day BETWEEN ? AND ? "
-                               "AND articles + photos > 0 ORDER BY day", day_range(self.filters)).fetchall()
+        """(day, month, items) of the days of the date range that hold items: read once per
+        connection until another one writes (30 years are 11,000 rows: ~3 ms a search)."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if getattr(self.db, "days", None) is None or self.db.days[0] != version:
+            self.db.days = (version, self.db.execute("SELECT day, month, articles + photos FROM days "
+                                                     "WHERE articles + photos > 0 ORDER BY day").fetchall())
+        days = self.db.days[1]
+        first, last = day_range(self.filters)
+        return days[bisect.bisect_left(days, (first,)):bisect.bisect_left(days, (last + 1,))]
 
     def _guess(self, days: list[tuple]) -> float:
         """How many items the match holds in the range: exact below ``PILOT``, else guessed

@@ -89,6 +89,12 @@ CREATE TEMP TABLE IF NOT EXISTS sampled (id INTEGER PRIMARY KEY);
 
 # --- the engine ------------------------------------------------------------------------------
 
+class IndexConnection(sqlite3.Connection):
+    """A connection that can hold what a search reads again and again (``sqlite_estimate``)."""
+
+    days = None
+
+
 def _item_row(doc) -> tuple:
     return (doc.ident, doc.kind, doc.pk, doc.parent, doc.section_id, doc.sort_date.isoformat(), doc.month)
 
@@ -120,7 +126,8 @@ class SqliteFtsEngine(SearchEngine):
             raise
 
     def _connect(self, timeout: float) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False,
+                             factory=IndexConnection)
         db.execute("PRAGMA synchronous = NORMAL")
         return db
 
