@@ -235,6 +235,7 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, dating: 
     page = Page.objects.select_for_update().filter(source=source).first()
     status = UPDATED if page else CREATED
     page = page or Page(source=source)
+    stored = page.pk is not None  # a new page has no items to continue, keep, delete or recount
     page.content_hash, page.raw_text, page.origin = digest, text, origin
     page.year, page.year_inferred = parsed.year, parsed.year_inferred
     days_before = _item_days(page) if page.pk else set()
@@ -242,11 +243,11 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, dating: 
     page.save()
     keep_former_address(page, former_address)
 
-    kept = {} if force else {a.position: a for a in page.articles.edited()}
-    old_articles = list(page.articles.exclude(pk__in=[a.pk for a in kept.values()]).prefetch_related("photos"))
-    old_standalone = list(page.photos.filter(article__isnull=True))
+    kept = {a.position: a for a in page.articles.edited()} if stored and not force else {}
+    old_articles = list(page.articles.exclude(pk__in=[a.pk for a in kept.values()]).prefetch_related("photos")) if stored else []
+    old_standalone = list(page.photos.filter(article__isnull=True)) if stored else []
     old_photo_ids = [p.pk for p in old_standalone] + [p.pk for a in old_articles for p in a.photos.all()]
-    old_sections, old_people = _references([a.pk for a in old_articles], old_photo_ids)
+    old_sections, old_people = _references([a.pk for a in old_articles], old_photo_ids) if stored else (set(), set())
 
     writer = _PageWriter(page, parsed)
     for position, item in enumerate(parsed.items):
@@ -261,9 +262,10 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, dating: 
     RemovedArticle.record(gone)
     Article.objects.filter(pk__in=gone_articles).delete()
     writer.save()
-    page.sync_item_dates()  # the bulk writes above leave shown_date to this
-    _prune_unused(old_sections, old_people)
-    counts.recount(days_before | _item_days(page), old_sections | set(writer.section_ids()))
+    if stored:
+        page.sync_item_dates()  # the bulk updates above leave a continued item's shown_date to this
+        _prune_unused(old_sections, old_people)
+    counts.recount(days_before | (_item_days(page) if stored else writer.days()), old_sections | set(writer.section_ids()))
 
     # Inside the transaction: what listeners record (the index queue) commits with the page.
     items_changed.send(
@@ -312,7 +314,7 @@ class _PageWriter:
             return
         article = Article(
             page=self.page, position=position, kicker=item.kicker, title=item.title,
-            subtitle=item.subtitle, byline=item.byline, date=item.date,
+            subtitle=item.subtitle, byline=item.byline, date=item.date, shown_date=item.date or self.page.date,
             date_inferred=bool(item.date and self.inferred and not item.year_printed), source_line=item.line,
         )
         article.section_name = item.section
@@ -330,8 +332,8 @@ class _PageWriter:
     def _photo(self, photo: Photo, position: int) -> PhotoCaption:
         return PhotoCaption(
             page=self.page, position=position, caption=photo.caption, description=photo.description,
-            credit=photo.credit, date=photo.date, date_inferred=bool(photo.date and self.inferred and not photo.year_printed),
-            source_line=photo.line,
+            credit=photo.credit, date=photo.date, shown_date=photo.date or self.page.date,
+            date_inferred=bool(photo.date and self.inferred and not photo.year_printed), source_line=photo.line,
         )
 
     def continue_from(self, old_articles: list[Article], old_standalone: list[PhotoCaption]) -> None:
@@ -350,6 +352,7 @@ class _PageWriter:
             new_standalone[j].pk = old_standalone[i].pk
 
     def save(self) -> None:
+        continued = [a for a, _ in self.articles if a.pk], [p for p, _, _ in self.photos if p.pk]
         sections = _get_or_create_by_name(Section, {a.section_name for a, _ in self.articles} - {""})
         for article, _ in self.articles:
             article.section = sections.get(article.section_name)
@@ -358,9 +361,9 @@ class _PageWriter:
         for photo, _, owner in self.photos:
             photo.article = self.articles[owner][0] if owner is not None else None
         _save_rows(PhotoCaption, [p for p, _, _ in self.photos], PHOTO_FIELDS)
-        self._save_contributions()
+        self._save_contributions(*continued)
 
-    def _save_contributions(self) -> None:
+    def _save_contributions(self, continued_articles: list, continued_photos: list) -> None:
         wanted = []
         for article, item in self.articles:
             names = [(Role.REPORTER, n) for n in item.reporters] + [(Role.CORRESPONDENT, n) for n in item.correspondents]
@@ -370,13 +373,19 @@ class _PageWriter:
         # Through aliases: a name printed another way than its merged person's credits them.
         people = people_named({w[4] for w in wanted})
         # A continued item's credits are written afresh (they have no address of their own).
-        ArticleContribution.objects.filter(article__in=[a for a, _ in self.articles]).delete()
-        PhotoContribution.objects.filter(photo__in=[p for p, _, _ in self.photos]).delete()
+        if continued_articles:
+            ArticleContribution.objects.filter(article__in=continued_articles).delete()
+        if continued_photos:
+            PhotoContribution.objects.filter(photo__in=continued_photos).delete()
         rows: dict[type, list] = {ArticleContribution: [], PhotoContribution: []}
         for model, owner_field, owner, role, name, order in wanted:
             rows[model].append(model(**{owner_field: owner}, person=people[name], role=role, order=order))
         for model, objects in rows.items():
             model.objects.bulk_create(objects)
+
+    def days(self) -> set:
+        """The days its items are shown under (a new page's: no query needed)."""
+        return {a.shown_date for a, _ in self.articles} | {p.shown_date for p, _, _ in self.photos}
 
     def section_ids(self) -> list[int]:
         return [a.section_id for a, _ in self.articles if a.section_id]

@@ -24,6 +24,8 @@ def shared(a: set[str], b: set[str]) -> float:
 
 def match(old: list[tuple[int, str]], new: list[tuple[int, str]]) -> list[tuple[int, int]]:
     """(old index, new index) pairs for (position, text) lists, best matches first."""
+    if not old or not new:  # a new page: nothing to compare (and its texts' pairs cost time)
+        return []
     old_pairs = [character_pairs(text) for _, text in old]
     new_pairs = [character_pairs(text) for _, text in new]
     candidates = sorted(

@@ -131,8 +131,9 @@ class Page(models.Model):
         return page
 
     def save(self, *args, **kwargs):
+        adding = self._state.adding
         super().save(*args, **kwargs)
-        if getattr(self, "loaded_date", None) != self.date:  # only a moved page moves its items
+        if not adding and getattr(self, "loaded_date", None) != self.date:  # only a moved page moves its items
             self.sync_item_dates()
         self.loaded_date = self.date
 

@@ -23,6 +23,7 @@ which is what the highlighter relies on.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from itertools import compress, count
 
@@ -32,14 +33,15 @@ import rjieba
 from archive.folding import normalize  # noqa: F401  (re-exported: search.query imports it from here)
 
 
-def is_unit(ch: str) -> bool:
-    return ch.isalnum()
+# Indexing asks for the units and the words of the same text one after the other, and
+# normalising (OpenCC, NFKC) costs more than either: the last few texts are kept normalised.
+_normalized = functools.lru_cache(maxsize=8)(normalize)
 
 
 def units(text: str) -> tuple[str, list[int]]:
     """The normalised units of ``text`` and the offset of each in ``text``. (Built from C-level
     iterators: this runs over every hit's whole text when results are highlighted.)"""
-    normal = normalize(text)
+    normal = _normalized(text)
     offsets = list(compress(count(), map(str.isalnum, normal)))
     return "".join(map(normal.__getitem__, offsets)), offsets
 
@@ -51,10 +53,11 @@ def bigrams(unit_text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """jieba words of normalised text, punctuation and spaces dropped."""
     found = []
-    for word in rjieba.cut(normalize(text)):
-        kept = "".join(ch for ch in word if is_unit(ch))
-        if kept:
-            found.append(kept)
+    for word in rjieba.cut(_normalized(text)):
+        if not word.isalnum():  # a unit is a letter or digit: most words are units only
+            word = "".join(filter(str.isalnum, word))
+        if word:
+            found.append(word)
     return found
 
 

@@ -4,9 +4,10 @@ chose, and every filter in force is shown (as a chip) with a way to remove it.""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 
 from .results import MonthFacet, SearchResults
@@ -44,8 +45,15 @@ def search_url(params: dict[str, str], **changes) -> str:
     """The search page with ``params`` and ``changes`` (a change to None removes a parameter)."""
     merged = {**params, **changes}
     kept = [(name, merged[name]) for name in (*PARAMETERS, "page") if merged.get(name) not in (None, "")]
-    base = reverse("search:search")
+    base = _search_page(get_script_prefix())
     return f"{base}?{urlencode(kept)}" if kept else base
+
+
+@functools.lru_cache(maxsize=8)
+def _search_page(prefix: str) -> str:
+    """The search page's address under the site's prefix: reversed once, not for each of a
+    results page's ~150 links (a decade's month facets, sections, pages)."""
+    return reverse("search:search")
 
 
 def page_url(params: dict[str, str], page: int) -> str:

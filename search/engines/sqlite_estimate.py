@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 
 from .base import Filters
-from .sqlite_query import ARTICLE_BIT, DAY_SHIFT, PK_MASK, Matching, filter_sql, id_range
+from .sqlite_query import ARTICLE_BIT, DAY_SHIFT, PK_MASK, Matching, filter_sql, id_range, needs_lookup
 
 PILOT = 1_000  # matches read first, to guess how many there are
 # Setting FTS5 on a window costs what reading ~500 matches does (measured: ~32 µs against
@@ -63,8 +63,9 @@ class DaySample:
         folded into a kept article (asked of the caller, which knows what is kept)."""
         days = self._days()
         if not days:
+            self.matches = 0
             return Counts(0, {}, {})
-        matches = self._guess(days)
+        self.matches = matches = self._guess(days)
         weights, read = self._windows(days, matches)
         step = max(1, math.ceil(read / self.grouped))
         counted, looked_up = self._walk(step, step * LOOKUP_SHARE)
@@ -177,21 +178,10 @@ class DaySample:
                 params.append(self.kept.excluded)
             return (f"INSERT INTO sampled SELECT items.id FROM windows AS w CROSS JOIN items ON items.id BETWEEN w.lo AND w.hi "
                     f"WHERE (items.id & {PK_MASK}) % {step} = 0 AND {where}", params)
-        if self.filters.section_id or self.filters.person_id:
-            join, (where, params) = "CROSS JOIN items ON items.id = f.rowid", filter_sql(self.filters)
-        else:
-            join, (where, params) = "", _kind_on_id(self.filters)
+        join = "CROSS JOIN items ON items.id = f.rowid" if needs_lookup(self.filters) else ""
+        where, params = filter_sql(self.filters, walked="f.rowid")
         return (f"INSERT INTO sampled SELECT f.rowid {windows} {join} WHERE {sampled} AND {where}",
                 [self.kept.match, *params])
-
-
-def _kind_on_id(filters: Filters) -> tuple[str, list]:
-    """The kind filter read from the id (its article bit): no lookup of the item."""
-    if filters.kind == "article":
-        return f"(f.rowid & {ARTICLE_BIT}) != 0", []
-    if filters.kind == "photo":
-        return f"(f.rowid & {ARTICLE_BIT}) = 0", []
-    return "1", []
 
 
 def _rounded(counts: dict) -> dict:

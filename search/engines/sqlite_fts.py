@@ -9,7 +9,8 @@ field's length. FTS5 does no analysis of its own: tokens are made by ``search/an
 stored as space-separated strings that the ``ascii`` tokenizer splits back at the spaces.
 ``bm25()`` is the scoring's BM25 (``search/scoring.py``), so the score is computed natively.
 How a search runs: ``sqlite_query.ExactSearch`` when it matches up to ``SearchRequest.common``
-items (or a person's few items are asked for), else ``sqlite_large.LargeSearch``.
+items (or a person's few items are asked for), else ``sqlite_large.LargeSearch``, whose counts
+``sqlite_estimate`` samples from the ``days`` table's count of each day's items.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from .base import (
     SearchTooExpensive,
 )
 from .sqlite_large import LargeSearch
-from .sqlite_query import DAY_SHIFT, FTS_TABLES, ExactSearch, Matching, filter_sql, id_range, item_id, literal_expression
+from .sqlite_query import (
+    DAY_SHIFT, FTS_TABLES, ExactSearch, Matching, filter_sql, id_range, item_id, literal_expression, needs_lookup,
+)
 
 FILENAME = "index.sqlite3"
 SCHEMA_VERSION = 4  # 3: item ids in the tie order (sqlite_query.item_id); 4: the days table, items by section
@@ -83,6 +86,7 @@ CREATE TEMP TABLE IF NOT EXISTS kept_articles (pk INTEGER PRIMARY KEY);
 CREATE TEMP TABLE IF NOT EXISTS chosen (id INTEGER PRIMARY KEY);
 CREATE TEMP TABLE IF NOT EXISTS windows (lo INTEGER PRIMARY KEY, hi INTEGER);
 CREATE TEMP TABLE IF NOT EXISTS sampled (id INTEGER PRIMARY KEY);
+CREATE TEMP TABLE IF NOT EXISTS evidenced (id INTEGER PRIMARY KEY);
 """ + "".join(f"CREATE TEMP TABLE IF NOT EXISTS evidence{n} (id INTEGER PRIMARY KEY, s REAL);\n"
              for n in range(MAX_EVIDENCE))
 
@@ -296,12 +300,13 @@ def _keeps_more_than_common(db: sqlite3.Connection, matching: Matching, request:
         return all(_at_most(db, statement, params, limit) > request.common for statement, params in [
             ("SELECT 1 FROM items WHERE section = ? AND id BETWEEN ? AND ?", [request.filters.section_id, low, high]),
             ("SELECT 1 FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?", [matching.match, low, high])])
-    where, params = filter_sql(request.filters)
     if matching.match:
-        kept = ("SELECT 1 FROM fts_text AS f CROSS JOIN items ON items.id = f.rowid WHERE f.fts_text MATCH ? "
-                f"AND f.rowid BETWEEN ? AND ? AND {where}")
+        where, params = filter_sql(request.filters, walked="f.rowid")
+        join = "CROSS JOIN items ON items.id = f.rowid" if needs_lookup(request.filters) else ""
+        kept = f"SELECT 1 FROM fts_text AS f {join} WHERE f.fts_text MATCH ? AND f.rowid BETWEEN ? AND ? AND {where}"
         params = [matching.match, low, high, *params]
     else:
+        where, params = filter_sql(request.filters)
         kept = f"SELECT 1 FROM items WHERE items.id BETWEEN ? AND ? AND {where}"
         params = [low, high, *params]
         if matching.excluded:

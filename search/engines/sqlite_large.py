@@ -29,6 +29,10 @@ from ..scoring import reported
 
 CHUNK = 200  # rows read from the walk at a time (after the first, page-sized chunk)
 FOLD_PROBES = 32  # sampled photos whose article is looked up, to estimate how many are folded
+# What choosing the candidates costs (measured at 300,000 articles): checking one id against a
+# match ~100 µs, walking one match and looking it up among the evidence ~0.3 µs.
+PROBE_COST, WALK_COST = 100.0, 0.3
+WALKED_PER_EVIDENCE = 200  # a match up to this many times the evidence is walked, not intersected by FTS5
 NO_DAY = 1  # day_of() an undated item's id
 
 
@@ -42,7 +46,7 @@ class LargeSearch:
         for statement in evidence_filling(self.evidence):
             self.db.execute(*statement)
             self.deadline.check()
-        total, sections, months = self._estimate()
+        total, sections, months = self._estimate()  # sets self.matches
         ranked = self._ranked()
         photos = self._photos_under([pk for _, kind, pk, _, _ in ranked if kind == "article"])
         hits = [RawHit(kind, pk, reported(score), photos.get(pk, ()) if kind == "article" else ())
@@ -105,21 +109,35 @@ class LargeSearch:
         return found
 
     def _choose_candidates(self) -> None:
-        """``chosen``: the matched items that hold some scored evidence. Every literal of the
-        evidence is printed in the item's text (a headline and the jieba words are part of it),
-        so FTS5 finds them as the match AND any of those literals, stepping through the long
-        lists by skipping, where checking each candidate against the match would cost a lookup
-        (~0.1 ms) apiece. Few: no scored literal is in more than ``common`` items."""
+        """``chosen``: the matched items that hold some scored evidence — few: no scored literal
+        is in more than ``common`` items of its field, and the evidence tables hold exactly
+        those. When they hold only matches, they are the candidates; else the cheapest of:
+
+        - walking the match and keeping the ids in the evidence (~0.3 µs a match);
+        - checking each evidence id against the match (~0.1 ms each: FTS5 sets the whole
+          expression up per id), when the evidence is tiny beside the match;
+        - FTS5 finding the match AND any evidence literal in the text, when neither is small
+          (it skips through its lists: cheap when the literals are rarer in the text than the
+          match — but a literal that is a query word is in every match)."""
         literals = dict.fromkeys(a for _, piece in self.evidence for a in piece.literals)
+        low, high = id_range(self.request.filters)
         self.db.execute("DELETE FROM chosen")
+        self.db.execute("DELETE FROM evidenced")
+        for n, _ in self.evidence:
+            self.db.execute(f"INSERT OR IGNORE INTO evidenced SELECT id FROM evidence{n} WHERE id BETWEEN ? AND ?", (low, high))
+        evidenced = self.db.execute("SELECT count(*) FROM evidenced").fetchone()[0]
         if self._evidence_implies_match(literals):  # the evidence tables hold only matches
-            for n, _ in self.evidence:
-                self.db.execute(f"INSERT OR IGNORE INTO chosen SELECT id FROM evidence{n} WHERE id BETWEEN ? AND ?",
-                                id_range(self.request.filters))
+            self.db.execute("INSERT INTO chosen SELECT id FROM evidenced")
+        elif evidenced * PROBE_COST < self.matches * WALK_COST:
+            self.db.execute("INSERT INTO chosen SELECT e.id FROM evidenced AS e CROSS JOIN fts_text AS f "
+                            "ON f.rowid = e.id WHERE f.fts_text MATCH ?", [self.kept.match])
+        elif self.matches <= evidenced * WALKED_PER_EVIDENCE:
+            self.db.execute("INSERT INTO chosen SELECT f.rowid FROM fts_text AS f CROSS JOIN evidenced AS e ON e.id = f.rowid "
+                            "WHERE f.fts_text MATCH ? AND f.rowid BETWEEN ? AND ?", [self.kept.match, low, high])
         else:
             holding = f"({self.kept.match}) AND ({' OR '.join(literal(a) for a in literals)})"
             self.db.execute("INSERT INTO chosen SELECT rowid FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?",
-                            [holding, *id_range(self.request.filters)])
+                            [holding, low, high])
         self.deadline.check()
 
     def _evidence_implies_match(self, literals) -> bool:
@@ -165,9 +183,9 @@ class LargeSearch:
             chunk = CHUNK
 
     def _walk_sql(self, order: str) -> tuple[str, list]:
-        where, params = filter_sql(self.request.filters)
         columns = "items.kind, items.pk, items.parent"
         if self.kept.match:  # FTS5 walks its lists in rowid order and stops at the LIMIT
+            where, params = filter_sql(self.request.filters, walked="f.rowid")
             return (f"SELECT f.rowid, {columns} FROM fts_text AS f CROSS JOIN items ON items.id = f.rowid "
                     f"WHERE f.fts_text MATCH ? AND {where} AND f.rowid > ? AND f.rowid < ? "
                     f"ORDER BY f.rowid {order} LIMIT ?"), [self.kept.match, *params]
@@ -222,7 +240,9 @@ class LargeSearch:
 
     def _estimate(self) -> tuple[int, dict[int, int], dict[str, int]]:
         """Total, sections and months, from a sample of days (``sqlite_estimate.py``)."""
-        counts = DaySample(self.db, self.kept, self.request.common, self.deadline).estimate(self._folded_share)
+        sample = DaySample(self.db, self.kept, self.request.common, self.deadline)
+        counts = sample.estimate(self._folded_share)
+        self.matches = sample.matches  # how many the match holds (guessed), to choose how to find candidates
         return counts.total, counts.sections, counts.months
 
     def _folded_share(self, parents: list[int]) -> float:

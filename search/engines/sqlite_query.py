@@ -96,24 +96,36 @@ def text_evidence_in_match(query: ParsedQuery) -> bool:
     return single_alternatives and len(query.atoms) == len(query.distinct_atoms)
 
 
-def filter_sql(filters: Filters, table: str = "items", by_key: bool = False) -> tuple[str, list]:
-    """A condition on ``items`` (under the name ``table``) and its parameters. ``by_key``: the
-    rows are found by another key (ident, parent), which SQLite must not trade for the section
-    index (its guess, without statistics: a section holds few items; the largest hold thousands)."""
+def filter_sql(filters: Filters, table: str = "items", by_key: bool = False, walked: str | None = None) -> tuple[str, list]:
+    """A condition on ``items`` (under the name ``table``) and its parameters.
+
+    ``by_key``: the rows are found by another key (ident, parent), which SQLite must not trade
+    for the section index (its guess, without statistics: a section holds few items; the largest
+    hold thousands). ``walked``: the id column of a statement that walks ids within
+    ``id_range(filters)`` (FTS5's rowid): the kind is read from the id's article bit and the date
+    from the range itself, so that only a section or a person needs the item looked up
+    (``needs_lookup``) — and the others are tested before any lookup."""
     parts, params = [], []
     if filters.section_id:
         parts.append(f"{'+' if by_key else ''}{table}.section = ?")
         params.append(filters.section_id)
-    if filters.kind:
+    if filters.kind and walked:
+        parts.append(f"({walked} & {ARTICLE_BIT}) {'!=' if filters.kind == 'article' else '='} 0")
+    elif filters.kind:
         parts.append(f"{table}.kind = ?")
         params.append(filters.kind)
     if filters.person_id:
         parts.append(f"{table}.id IN (SELECT item FROM item_people WHERE person = ?)")
         params.append(filters.person_id)
-    if filters.start or filters.end:  # a date range never matches an undated item
+    if (filters.start or filters.end) and not walked:  # a date range never matches an undated item
         parts.append(f"{table}.date BETWEEN ? AND ?")
         params += [(filters.start or FIRST_DATE).isoformat(), (filters.end or datetime.date.max).isoformat()]
     return " AND ".join(parts) or "1", params
+
+
+def needs_lookup(filters: Filters) -> bool:
+    """Whether a filter reads what only ``items`` holds (not the id: ``filter_sql(walked=…)``)."""
+    return bool(filters.section_id or filters.person_id)
 
 
 class Matching:
@@ -220,7 +232,8 @@ class ExactSearch:
 
     def _kept(self) -> tuple[str, list]:
         source, params = self._source()
-        where, where_params = filter_sql(self.request.filters)
+        walked = "m.id" if self.match and not self.request.filters.person_id else None  # ids in id_range
+        where, where_params = filter_sql(self.request.filters, walked=walked)
         return ("INSERT INTO kept (id, kind, pk, parent, section, month, date, s) SELECT items.id, items.kind, "
                 f"items.pk, items.parent, items.section, items.month, items.date, m.s FROM ({source}) AS m "
                 f"JOIN items ON items.id = m.id WHERE {where}"), params + where_params

@@ -188,6 +188,22 @@ class TestCommonWordsAndLargeResults:
                         large += any(raw.approximate for raw in found.values())
         assert large > 60, large  # the large-result path ran for a good share of them
 
+    @pytest.mark.parametrize("strategy", [
+        {"PROBE_COST": 0.0},  # each evidence id checked against the match
+        {"PROBE_COST": float("inf"), "WALKED_PER_EVIDENCE": float("inf")},  # the match walked
+        {"PROBE_COST": float("inf"), "WALKED_PER_EVIDENCE": 0},  # FTS5 intersects match and literals
+    ])
+    def test_every_way_of_finding_the_scoring_items_finds_the_same(self, engines, monkeypatch, strategy):
+        from search.engines import sqlite_large
+        for name, value in strategy.items():
+            monkeypatch.setattr(sqlite_large, name, value)
+        texts = [a.title + "".join(a.paragraphs()) for a in Article.objects.all()]
+        large = 0
+        for query in ["记者 发展", "发展 -昌吉", *generated_queries(texts, 30, seed=5)]:
+            found = assert_engines_agree_on_hits(engines, query, per_page=10)
+            large += found["sqlite"].approximate
+        assert large > 10, large
+
     def test_no_query_at_all_lists_everything_newest_first(self, engines):
         found = assert_engines_agree_on_hits(engines, "", sort="newest", page=2, per_page=15)
         assert found["sqlite"].approximate and len(found["sqlite"].hits) == 15
