@@ -8,9 +8,10 @@ Prints one JSON object.
 """
 
 import json
-import resource
 import sys
 import time
+
+from .measure import peak_rss_mb
 
 
 def percentiles(timings: list[float]) -> dict:
@@ -63,7 +64,7 @@ def main(path: str) -> None:
         "queries": len(warm), "cold_ms": cold_ms, "cold_since_start_ms": cold_since_start_ms,
         **percentiles([total for total, _ in warm]),
         "engine": percentiles([engine for _, engine in warm]),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }))
 
 
