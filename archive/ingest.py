@@ -238,14 +238,12 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, dating: 
     stored = page.pk is not None  # a new page has no items to continue, keep, delete or recount
     page.content_hash, page.raw_text, page.origin = digest, text, origin
     page.year, page.year_inferred = parsed.year, parsed.year_inferred
-    days_before = _item_days(page) if page.pk else set()
+    days_before = _item_days(page) if stored else set()
     former_address = place_page(page, dating)
     page.save()
     keep_former_address(page, former_address)
 
-    kept = {a.position: a for a in page.articles.edited()} if stored and not force else {}
-    old_articles = list(page.articles.exclude(pk__in=[a.pk for a in kept.values()]).prefetch_related("photos")) if stored else []
-    old_standalone = list(page.photos.filter(article__isnull=True)) if stored else []
+    kept, old_articles, old_standalone = _stored_items(page, force) if stored else ({}, [], [])
     old_photo_ids = [p.pk for p in old_standalone] + [p.pk for a in old_articles for p in a.photos.all()]
     old_sections, old_people = _references([a.pk for a in old_articles], old_photo_ids) if stored else (set(), set())
 
@@ -277,6 +275,14 @@ def store_page(source: str, digest: str, text: str, parsed: ParsedPage, dating: 
         source, status, len(parsed.articles), len(parsed.photos),
         kept_edited=[str(a) for a in kept.values()], dating=dating,
     )
+
+
+def _stored_items(page: Page, force: bool) -> tuple[dict, list[Article], list[PhotoCaption]]:
+    """A stored page's items: those an archivist edited (kept unless ``force``), by position;
+    the other articles; its stand-alone photos."""
+    kept = {} if force else {a.position: a for a in page.articles.edited()}
+    old_articles = list(page.articles.exclude(pk__in=[a.pk for a in kept.values()]).prefetch_related("photos"))
+    return kept, old_articles, list(page.photos.filter(article__isnull=True))
 
 
 def _item_days(page: Page) -> set:

@@ -280,16 +280,15 @@ class DatedQuerySet(models.QuerySet):
 
 class ArticleQuerySet(DatedQuerySet):
     def for_display(self):
-        return self.select_related("page", "section").defer("page__raw_text").prefetch_related(
-            Prefetch("contributions", queryset=ArticleContribution.objects.select_related("person")),
-            Prefetch("photos", queryset=PhotoCaption.objects.for_display()),
-        )
+        """An article's own page: what a listing shows, and its body and photos."""
+        return self.for_listing().defer(None).defer("page__raw_text").prefetch_related(
+            Prefetch("photos", queryset=PhotoCaption.objects.for_display()))
 
     def for_listing(self):
         """What a list of article summaries shows (``includes/article_summary.html``): heads,
         section, date and byline — not the body or the photos, which ``for_display`` fetches
         for an article's own page (on a day's list they were most of its rows)."""
-        return self.select_related("page", "section").defer("body", "source_line", "page__raw_text").prefetch_related(
+        return self.for_results().defer("body", "source_line").prefetch_related(
             Prefetch("contributions", queryset=ArticleContribution.objects.select_related("person")))
 
     def for_results(self):

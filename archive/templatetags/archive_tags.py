@@ -6,8 +6,6 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from search.templatetags.search_tags import mark_terms
-
 register = template.Library()
 
 
@@ -27,31 +25,9 @@ def link_people(text, contributions):
     return mark_safe("".join(pieces))
 
 
-# The byline and the date are tags rather than included templates: a day's list shows ~90 of
-# each, and an include costs about as much as the rest of a summary (measured at 300,000 articles).
-
-@register.simple_tag
-def credits(item, mark=""):
-    """Who made it, by role, each name a link to their page (marked with the search ``mark``):
-    记者 左晓雨、刘茜 通讯员 高祥钧, from the item's prefetched contributions; "" for none."""
-    groups: dict[str, list] = {}
-    for contribution in item.contributions.all():
-        groups.setdefault(contribution.get_role_display(), []).append(contribution.person)
-    return mark_safe(" ".join(
-        format_html('<span class="credit">{} {}</span>', role, mark_safe("、".join(
-            format_html('<a href="{}">{}</a>', person.get_absolute_url(), mark_terms(person.name, mark))
-            for person in people)))
-        for role, people in groups.items()))
-
-
-@register.simple_tag
-def byline(item, mark=""):
-    """The credits; the printed byline when it names no one (新华社电)."""
-    named = credits(item, mark)
-    if named or item.byline:
-        return format_html('<span class="byline">{}</span>', named or item.byline)
-    return ""
-
+# An item's date is a tag rather than an included template: a day's list shows ~90, and an
+# include costs about as much as the rest of a summary (measured at 300,000 articles). (The
+# byline, which marks searched names, is search_tags' ``byline``: archive never imports search.)
 
 @register.simple_tag
 def item_date(item):
@@ -81,4 +57,4 @@ def date_note(item) -> str:
 def local_day(moment) -> str:
     """The day (YYYY-MM-DD) of a moment in the archive's time zone: what ``|date:"Y-m-d"``
     prints, at a tenth of its cost (a sitemap page prints 500)."""
-    return timezone.localtime(moment).date().isoformat() if isinstance(moment, datetime.datetime) else moment.isoformat()
+    return (timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment).isoformat()

@@ -46,6 +46,7 @@ class Counts:
     total: int
     sections: dict[int, int]
     months: dict[str, int]
+    matches: float  # how many items the match holds in the range, guessed (``DaySample._guess``)
 
 
 def day_range(filters: Filters) -> tuple[int, int]:
@@ -63,10 +64,10 @@ class DaySample:
         folded into a kept article (asked of the caller, which knows what is kept)."""
         days = self._days()
         if not days:
-            self.matches = 0
-            return Counts(0, {}, {})
-        self.matches = matches = self._guess(days)
-        weights, read = self._windows(days, matches)
+            return Counts(0, {}, {}, 0)
+        in_range = sum(items for _, _, items in days)
+        matches = self._guess(days, in_range)
+        weights, read = self._windows(days, matches, in_range)
         step = max(1, math.ceil(read / self.grouped))
         counted, looked_up = self._walk(step, step * LOOKUP_SHARE)
         photos = sum(n for _, is_article, _, _, n, _ in looked_up if not is_article)
@@ -84,7 +85,7 @@ class DaySample:
                 sections[section] = sections.get(section, 0) + n * step * LOOKUP_SHARE * weights[month] * kept
         total = sum(months.values())
         months.pop(None, None)  # the undated items: in the total, in no month
-        return Counts(round(total), _rounded(sections), _rounded(months))
+        return Counts(round(total), _rounded(sections), _rounded(months), matches)
 
     # --- the sample ---------------------------------------------------------------------------
 
@@ -92,19 +93,19 @@ class DaySample:
         """(day, month, items) of the days of the date range that hold items: read once per
         connection until another one writes (30 years are 11,000 rows: ~3 ms a search)."""
         version = self.db.execute("PRAGMA data_version").fetchone()[0]
-        if getattr(self.db, "days", None) is None or self.db.days[0] != version:
+        if self.db.days is None or self.db.days[0] != version:  # sqlite_fts.IndexConnection
             self.db.days = (version, self.db.execute("SELECT day, month, articles + photos FROM days "
                                                      "WHERE articles + photos > 0 ORDER BY day").fetchall())
         days = self.db.days[1]
         first, last = day_range(self.filters)
         return days[bisect.bisect_left(days, (first,)):bisect.bisect_left(days, (last + 1,))]
 
-    def _guess(self, days: list[tuple]) -> float:
+    def _guess(self, days: list[tuple], in_range: int) -> float:
         """How many items the match holds in the range: exact below ``PILOT``, else guessed
         from the items of the days FTS5 read through to find the first ``PILOT``. Without a
         match, the range's items (the excluded among them)."""
         if not self.kept.match:
-            return sum(items for _, _, items in days)
+            return in_range
         low, high = id_range(self.filters)
         read, last = self.db.execute(
             "SELECT count(*), max(rowid) FROM (SELECT rowid FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ? "
@@ -113,9 +114,9 @@ class DaySample:
         if read < PILOT:
             return read
         through = sum(items for day, _, items in days if day <= last >> DAY_SHIFT)
-        return PILOT * sum(items for _, _, items in days) / max(through, 1)
+        return PILOT * in_range / max(through, 1)
 
-    def _windows(self, days: list[tuple], matches: float) -> tuple[dict[str | None, float], float]:
+    def _windows(self, days: list[tuple], matches: float, in_range: int) -> tuple[dict[str | None, float], float]:
         """Fill ``windows`` (the id ranges FTS5 reads): the whole range, or a run of days from
         each month. (The weight of each month's sample — its items over the items of its
         sampled days —, the matches the windows are expected to hold.)"""
@@ -145,7 +146,7 @@ class DaySample:
         self.db.executemany("INSERT INTO windows (lo, hi) VALUES (?, ?)",
                             [(max(low, first << DAY_SHIFT), min(high, ((last + 1) << DAY_SHIFT) - 1))
                              for first, last in ranges])
-        return weights, matches * items_read / sum(items for _, _, items in days)
+        return weights, matches * items_read / in_range
 
     def _walk(self, step: int, lookup_step: int) -> tuple[list[tuple], list[tuple]]:
         """Every ``step``-th kept item in the windows, by primary key, kept in ``sampled``:

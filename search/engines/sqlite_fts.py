@@ -35,7 +35,15 @@ from .sqlite_query import (
 FILENAME = "index.sqlite3"
 SCHEMA_VERSION = 4  # 3: item ids in the tie order (sqlite_query.item_id); 4: the days table, items by section
 TABLES = ("items", "item_people", "days", "fts_text", "fts_words", "fts_head", "tokens")  # "tokens": version 1's
-SCHEMA = """
+# Version 4's additions, made apart too when a version-3 index is upgraded (``_upgrade_from_3``).
+SECTION_INDEX = "CREATE INDEX items_section ON items(section, id)"  # a section's items in id order
+DAYS_TABLE = """CREATE TABLE days (  -- the items of each day, for sampling (sqlite_estimate.py)
+    day INTEGER PRIMARY KEY,         -- date ordinal: items.id >> 33
+    month TEXT,
+    articles INTEGER NOT NULL,
+    photos INTEGER NOT NULL
+)"""
+SCHEMA = f"""
 CREATE TABLE items (
     id INTEGER PRIMARY KEY,      -- sqlite_query.item_id: date, articles first, pk
     ident TEXT NOT NULL UNIQUE,  -- "archive.article.12"
@@ -48,19 +56,14 @@ CREATE TABLE items (
 );
 CREATE INDEX items_date ON items(date);
 CREATE INDEX items_parent ON items(parent);
-CREATE INDEX items_section ON items(section, id);  -- a section's items in id order (version 4)
+{SECTION_INDEX};
 CREATE TABLE item_people (
     person INTEGER NOT NULL,
     item INTEGER NOT NULL REFERENCES items(id),
     PRIMARY KEY (person, item)
 ) WITHOUT ROWID;
 CREATE INDEX item_people_item ON item_people(item);
-CREATE TABLE days (              -- the items of each day, for sampling (sqlite_estimate.py)
-    day INTEGER PRIMARY KEY,     -- date ordinal: items.id >> 33
-    month TEXT,
-    articles INTEGER NOT NULL,
-    photos INTEGER NOT NULL
-);
+{DAYS_TABLE};
 CREATE VIRTUAL TABLE fts_text USING fts5(units, bigrams, tokenize = 'ascii');
 CREATE VIRTUAL TABLE fts_words USING fts5(words, tokenize = 'ascii');
 CREATE VIRTUAL TABLE fts_head USING fts5(units, bigrams, tokenize = 'ascii');
@@ -244,9 +247,9 @@ class SqliteFtsEngine(SearchEngine):
         with self._writer(timeout) as db:
             batch: Batch = read()
             _delete(db, [doc.ident for doc in batch.documents] + list(batch.deleted))
-            _count_days(db, [(item_id(doc.kind, doc.pk, doc.date), doc.month, doc.kind) for doc in batch.documents], +1)
-            for doc in batch.documents:
-                item = item_id(doc.kind, doc.pk, doc.date)
+            items = [item_id(doc.kind, doc.pk, doc.date) for doc in batch.documents]
+            _count_days(db, [(item, doc.month, doc.kind) for item, doc in zip(items, batch.documents)], +1)
+            for item, doc in zip(items, batch.documents):
                 db.execute("INSERT INTO items (id, ident, kind, pk, parent, section, date, month) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (item, *_item_row(doc)))
                 text, head = field_tokens(doc.text), field_tokens(doc.head)
@@ -379,9 +382,8 @@ def _upgrade_from_3(db: sqlite3.Connection) -> None:
     items by section: no rebuild needed."""
     db.execute("BEGIN IMMEDIATE")
     if db.execute("PRAGMA user_version").fetchone()[0] == 3:  # not upgraded meanwhile by another process
-        for statement in filter(str.strip, SCHEMA.split(";")):
-            if "CREATE TABLE days" in statement or "CREATE INDEX items_section" in statement:
-                db.execute(statement)
+        db.execute(DAYS_TABLE)
+        db.execute(SECTION_INDEX)
         db.execute(f"INSERT INTO days SELECT id >> {DAY_SHIFT}, max(month), sum(kind = 'article'), sum(kind != 'article') "
                    f"FROM items GROUP BY 1")
         db.execute("PRAGMA user_version = 4")

@@ -46,7 +46,9 @@ class LargeSearch:
         for statement in evidence_filling(self.evidence):
             self.db.execute(*statement)
             self.deadline.check()
-        total, sections, months = self._estimate()  # sets self.matches
+        counts = DaySample(self.db, self.kept, self.request.common, self.deadline).estimate(self._folded_share)
+        self.matches = counts.matches  # to choose how the scoring items are found (``_choose_candidates``)
+        total, sections, months = counts.total, counts.sections, counts.months
         ranked = self._ranked()
         photos = self._photos_under([pk for _, kind, pk, _, _ in ranked if kind == "article"])
         hits = [RawHit(kind, pk, reported(score), photos.get(pk, ()) if kind == "article" else ())
@@ -237,13 +239,6 @@ class LargeSearch:
         return {parent: tuple(pks) for parent, pks in photos.items()}
 
     # --- the counts --------------------------------------------------------------------------
-
-    def _estimate(self) -> tuple[int, dict[int, int], dict[str, int]]:
-        """Total, sections and months, from a sample of days (``sqlite_estimate.py``)."""
-        sample = DaySample(self.db, self.kept, self.request.common, self.deadline)
-        counts = sample.estimate(self._folded_share)
-        self.matches = sample.matches  # how many the match holds (guessed), to choose how to find candidates
-        return counts.total, counts.sections, counts.months
 
     def _folded_share(self, parents: list[int]) -> float:
         """The share of the sampled photos printed in an article whose article is kept — they

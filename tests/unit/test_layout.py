@@ -47,3 +47,14 @@ def test_the_queue_imports_the_contract_not_an_engine():
     for name, targets in graph.items():
         if not name.startswith("search.engines"):
             assert not targets & engines, name
+
+
+def test_archive_never_imports_search():
+    """docs/ARCHITECTURE.md: search builds on archive, never the other way round."""
+    offending = []
+    for path in (ROOT / "archive").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                     else [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+            offending += [f"{path.relative_to(ROOT)}: {name}" for name in names if name.split(".")[0] == "search"]
+    assert offending == []
