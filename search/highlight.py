@@ -8,6 +8,8 @@ covers are wrapped in ``<mark>``. Everything else is HTML-escaped.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -20,13 +22,19 @@ SNIPPET_MARGIN = 60  # matches are looked for this far beyond the snippet, to ma
 
 def match_ranges(text: str, atoms: list[str]) -> list[tuple[int, int]]:
     """Merged [start, end) character ranges of ``text`` covered by any atom."""
-    unit_text, offsets = units(text)
+    return _ranges(*units(text), atoms)
+
+
+def _ranges(unit_text: str, offsets: list[int], atoms: list[str], first: int = 0,
+            last: int | None = None) -> list[tuple[int, int]]:
+    """``match_ranges`` from a text's units, for matches within units ``first``..``last``."""
+    last = len(unit_text) if last is None else last
     ranges = []
     for atom in set(atoms):
-        start = unit_text.find(atom)
+        start = unit_text.find(atom, first, last)
         while atom and start >= 0:
             ranges.append((offsets[start], offsets[start + len(atom) - 1] + 1))
-            start = unit_text.find(atom, start + 1)
+            start = unit_text.find(atom, start + 1, last)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(ranges):
         if merged and start <= merged[-1][1]:
@@ -62,8 +70,8 @@ def snippet(text: str, atoms: list[str], length: int = SNIPPET_CHARS) -> SafeStr
     firsts = [found for found in (unit_text.find(atom) for atom in set(atoms) if atom) if found >= 0]
     start = max(0, offsets[min(firsts)] - SNIPPET_LEAD) if firsts else 0
     end = min(len(text), start + length)
-    window_start = max(0, start - SNIPPET_MARGIN)
-    window = text[window_start:end + SNIPPET_MARGIN]
-    ranges = [(a + window_start, b + window_start) for a, b in match_ranges(window, atoms)]
-    html = _render(text, ranges, start, end)
+    # The stretch's matches, from the units already found: folding is character by character
+    # (archive/folding.py), so a stretch's units are a run of the whole text's.
+    window = bisect_left(offsets, start - SNIPPET_MARGIN), bisect_left(offsets, end + SNIPPET_MARGIN)
+    html = _render(text, _ranges(unit_text, offsets, atoms, *window), start, end)
     return mark_safe(("…" if start else "") + html + ("…" if end < len(text) else ""))

@@ -4,6 +4,7 @@ chose, and every filter in force is shown (as a chip) with a way to remove it.""
 
 from __future__ import annotations
 
+import datetime
 import functools
 from dataclasses import dataclass
 
@@ -80,20 +81,61 @@ def clear_url(params: dict[str, str]) -> str:
 
 
 def section_links(results: SearchResults, params: dict[str, str]) -> list[Link]:
-    chosen = params.get("section")
-    return [Link(section.name, search_url(params, section=section.pk), count, active=str(section.pk) == chosen)
+    chosen, url = params.get("section"), _varying(params, "section")
+    return [Link(section.name, url(section.pk), count, active=str(section.pk) == chosen)
             for section, count in results.sections]
 
 
-def month_links(results: SearchResults, params: dict[str, str]) -> list[Link]:
-    return [_month_link(facet, params) for facet in results.months]
+def date_links(results: SearchResults, params: dict[str, str]) -> dict:
+    """The date facet: a link a year, and the months of the year the chosen dates fall in (a
+    year chosen, or a month). A decade's results fall in ~120 months: listed all at once they
+    were a long column and a third of the facets' cost; a year's link leads to its months."""
+    url = _varying(params, "start", "end")
+    focus = _focused_year(params)
+    return {
+        "year_links": _year_links(results.months, params, url),
+        "month_links": [_month_link(facet, params, url) for facet in results.months if facet.first_day.year == focus],
+        "focused_year": focus,
+    }
 
 
-def _month_link(facet: MonthFacet, params: dict[str, str]) -> Link:
+def _year_links(months: list[MonthFacet], params: dict[str, str], url) -> list[Link]:
+    """Newest first, as the months are; each counts its months' results."""
+    years: dict[int, int] = {}
+    for facet in months:
+        years[facet.first_day.year] = years.get(facet.first_day.year, 0) + facet.count
+    return [_year_link(year, count, params, url) for year, count in sorted(years.items(), reverse=True)]
+
+
+def _year_link(year: int, count: int, params: dict[str, str], url) -> Link:
+    start, end = datetime.date(year, 1, 1).isoformat(), datetime.date(year, 12, 31).isoformat()
+    active = params.get("start") == start and params.get("end") == end
+    return Link(f"{year}年", url(start, end), count, active)
+
+
+def _focused_year(params: dict[str, str]) -> int | None:
+    """The year both chosen dates are in, whose months are listed; None without both."""
+    start, end = params.get("start", ""), params.get("end", "")
+    return int(start[:4]) if start and end and start[:4] == end[:4] else None
+
+
+def _month_link(facet: MonthFacet, params: dict[str, str], url) -> Link:
     start, end = facet.first_day.isoformat(), facet.last_day.isoformat()
     active = params.get("start") == start and params.get("end") == end
     label = f"{facet.first_day.year}年{facet.first_day.month}月"
-    return Link(label, search_url(params, start=start, end=end), facet.count, active)
+    return Link(label, url(start, end), facet.count, active)
+
+
+def _varying(params: dict[str, str], *names: str):
+    """``search_url(params, **dict(zip(names, values)))`` as a function of the values, for a
+    facet's many links: the parameters around ``names`` (adjacent in ``PARAMETERS``) are encoded
+    once, not once a link. The values are ids and ISO dates, which need no escaping."""
+    first, last = PARAMETERS.index(names[0]), PARAMETERS.index(names[-1])
+    assert PARAMETERS[first:last + 1] == names, names
+    head = urlencode([(name, params[name]) for name in PARAMETERS[:first] if name in params])
+    tail = urlencode([(name, params[name]) for name in PARAMETERS[last + 1:] if name in params])
+    base = f"{_search_page(get_script_prefix())}?{head}{'&' if head else ''}"
+    return lambda *values: base + "&".join(f"{n}={v}" for n, v in zip(names, values)) + (f"&{tail}" if tail else "")
 
 
 def for_page(form, results: SearchResults | None) -> dict:
@@ -107,7 +149,7 @@ def for_page(form, results: SearchResults | None) -> dict:
     if results:
         context |= {
             "section_links": section_links(results, params),
-            "month_links": month_links(results, params),
+            **date_links(results, params),
             "previous_url": page_url(params, results.page - 1) if results.page > 1 else "",
             "next_url": page_url(params, results.page + 1) if results.page < results.num_pages else "",
         }

@@ -76,6 +76,11 @@ class Hit:
         return self.object.get_absolute_url()
 
     @property
+    def credits(self) -> list[ArticleContribution | PhotoContribution]:
+        """Who made it, in byline order, their people loaded (``_queryset``)."""
+        return self.object.credited
+
+    @property
     def date(self):
         """The date the index sorts and filters by: the item's own, else its page's."""
         return self.object.date or self.object.page.date
@@ -98,6 +103,7 @@ class SearchResults:
     sections: list[tuple[Section, int]] = field(default_factory=list)
     months: list[MonthFacet] = field(default_factory=list)
     not_found_whole: list[SplitWord] = field(default_factory=list)  # split words no result holds as typed
+    marked: list[str] = field(default_factory=list)  # the query's literals, marked in what is shown
     per_page: int = PER_PAGE
     # The total and facet counts are estimates (a search matching more than
     # ARCHIVE_SEARCH_COMMON_ITEMS items, on an engine that samples them): shown as "约 12万".
@@ -150,6 +156,7 @@ def search(parsed: ParsedQuery, filters: Filters = Filters(), sort: str = "relev
         sections=_section_counts(sections, filters.section_id),
         months=sorted((MonthFacet(m, n) for m, n in months.items()), reverse=True),
         not_found_whole=not_found,
+        marked=parsed.atoms,
         per_page=per_page,
         approximate=raw.approximate or refined_approximately,
     )
@@ -201,20 +208,31 @@ def _found_nowhere(word: SplitWord, hits: list[Hit], parsed: ParsedQuery, filter
 
 
 def _queryset(label: str):
-    """A kind's hits as results show them, their bylines (names linked) in one more query."""
-    contributions = Prefetch("contributions", queryset=CONTRIBUTIONS[label].objects.select_related("person"))
-    return MODELS[label].objects.for_results().prefetch_related(contributions)
+    """A kind's hits as results show them, their bylines (names linked) in one more query, as
+    a list (``credited``: a prefetch into the manager builds a query set for each item).
+    Unordered: they are put in rank order here, and the models' default order (by page, by
+    the page's date…) costs more to compile than the query costs to run."""
+    contributions = Prefetch("contributions", queryset=CONTRIBUTIONS[label].objects.select_related("person"),
+                             to_attr="credited")
+    return MODELS[label].objects.for_results().order_by().prefetch_related(contributions)
+
+
+def _folded_photos(ids: list[int]) -> dict[int, PhotoCaption]:
+    """Photos shown under their article's hit: a caption linked to the article's page, with no
+    byline, so without the query for their credits."""
+    return PhotoCaption.objects.select_related("page").defer("page__raw_text").order_by().in_bulk(ids)
 
 
 def _load(raw_hits: list[RawHit], parsed: ParsedQuery, split: list[SplitWord]) -> list[Hit]:
     """The hits' objects from the database, in rank order; a hit with no object (a delete the
     index has not applied yet) is dropped and its delete queued again."""
     wanted: dict[str, list[int]] = {label: [] for label in MODELS}
+    folded: list[int] = []
     for hit in raw_hits:
         wanted[hit.label].append(hit.pk)
-        wanted["archive.photocaption"] += hit.photos  # folded under it: loaded with the photo hits
+        folded += hit.photos
     loaded = {label: _queryset(label).in_bulk(ids) for label, ids in wanted.items() if ids}
-    photos = loaded.get("archive.photocaption", {})
+    photos = _folded_photos(folded) if folded else {}
     hits = []
     for hit in raw_hits:
         obj = loaded[hit.label].get(hit.pk)
@@ -234,7 +252,7 @@ def _load(raw_hits: list[RawHit], parsed: ParsedQuery, split: list[SplitWord]) -
 def _printed(obj, photos: list[PhotoCaption]) -> str:
     """What the index holds as an item's text (``search/templates/search/indexes/``), as far as
     the result has it loaded: of an article's photos, those that matched too (``photos``)."""
-    names = [c.person.name for c in obj.contributions.all()]
+    names = [c.person.name for c in obj.credited]
     if isinstance(obj, PhotoCaption):
         return "\n".join([obj.caption, obj.description, obj.credit, *names])
     section = obj.section.name if obj.section else ""
@@ -250,7 +268,7 @@ def _hit(label: str, obj, score: float, atoms: list[str]) -> Hit:
         text = "\n".join([obj.kicker, obj.subtitle, body]) if atoms else body
         return Hit("article", obj, score, title, snippet(text, atoms))
     # The byline is shown (names linked) when the credit was understood; else the snippet keeps it.
-    text = obj.description if obj.contributions.all() else f"{obj.description} {obj.credit}"
+    text = obj.description if obj.credited else f"{obj.description} {obj.credit}"
     return Hit("photo", obj, score, highlight(obj.caption, atoms), snippet(text, atoms))
 
 

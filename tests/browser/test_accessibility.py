@@ -16,18 +16,20 @@ pytestmark = pytest.mark.browser
 # downloaded while the tests run.
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": PHONE}
-PAGES = ["home", "page", "article", "search", "month", "people", "person", "photos"]
+PAGES = ["home", "page", "article", "search", "narrowed-search", "month", "people", "person", "photos"]
 
 
 def urls() -> dict[str, str]:
-    """The eight pages' addresses in the seeded archive: an article with a photo, its page, its
-    month and one of its contributors."""
+    """The pages' addresses in the seeded archive: an article with a photo, its page, its month
+    and one of its contributors; a search, and one narrowed to a month (its year's months
+    listed, filter chips) with a value refused (a field marked in error)."""
     article = Article.objects.filter(photos__isnull=False, date__isnull=False).order_by("pk").first()
     return {
         "home": reverse("archive:home"),
         "page": article.page.get_absolute_url(),
         "article": article.get_absolute_url(),
         "search": reverse("search:search") + "?q=招商引资",
+        "narrowed-search": reverse("search:search") + "?q=昌吉&start=2023-04-01&end=2023-04-30&sort=bogus",
         "month": reverse("archive:month", args=[article.date.year, article.date.month]),
         "people": reverse("archive:people"),
         "person": Person.objects.filter(articles=article).order_by("pk").first().get_absolute_url(),

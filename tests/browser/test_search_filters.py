@@ -34,6 +34,21 @@ def test_a_facet_keeps_the_dates_and_its_chip_removes_it(page, archive_site):
     expect(page.get_by_label("检索词")).to_have_value("昌吉")
 
 
+def test_a_year_then_one_of_its_months_narrows_the_dates(page, archive_site):
+    page.goto(archive_site + "/search/?q=昌吉")
+    filters = page.locator("#search-filters")
+    expect(filters.get_by_role("link", name="2023年4月")).to_have_count(0)  # years first
+    filters.get_by_role("link", name="2023年", exact=True).click()
+    expect(page.locator("#search-filters [aria-current]")).to_have_text(["2023年"])
+    month = filters.locator("li", has_text="2023年4月")
+    count = month.locator(".badge").inner_text()
+    month.get_by_role("link").click()
+    expect(page.locator("#result-summary")).to_contain_text(f"共 {count} 条结果")
+    expect(page.locator("#active-filters .filter-chip")).to_have_text(
+        ["去掉筛选 起始日期:2023-04-01 ×", "去掉筛选 截止日期:2023-04-30 ×"])
+    expect(page.locator("#search-filters [aria-current]")).to_have_text(["2023年4月"])
+
+
 def test_only_this_person_is_shown_as_a_name_and_can_be_removed(page, archive_site):
     person = Person.objects.get(name="刘茜")
     page.goto(archive_site + person.get_absolute_url())

@@ -1,6 +1,7 @@
 """The search page and its JSON API: what a reader sees, and what bad input gets."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -92,6 +93,7 @@ class TestPagesAndApi:
 
 
 MONTH = re.compile(r"\d{4}年\d{1,2}月")  # a month facet's label
+DATED = re.compile(r"\d{4}年(\d{1,2}月)?")  # a year's or a month's: the facets that set the dates
 
 
 def _get(client, params: dict | str) -> str:
@@ -115,6 +117,7 @@ class TestFacetsKeepTheFilters:
             {"q": "昌吉", "type": "article", "sort": "newest", "start": "2023-03-01"},
             {"person": person.pk},
             {"q": "发展", "section": section.pk, "start": "2023-04-01", "end": "2023-04-30"},
+            {"q": "昌吉", "start": "2023-01-01", "end": "2023-12-31"},
         ]
 
     def test_every_facet_link_keeps_the_other_filters_and_shows_its_count(self, client):
@@ -123,7 +126,7 @@ class TestFacetsKeepTheFilters:
             links = facet_links(html)
             assert links, params
             for label, url, count in links:
-                own = ("start", "end") if MONTH.fullmatch(label) else ("section",)  # what the facet sets
+                own = ("start", "end") if DATED.fullmatch(label) else ("section",)  # what the facet sets
                 kept = {name: values for name, values in search_address(url).items() if name not in own}
                 assert kept == {name: [str(value)] for name, value in params.items() if name not in own}, url
                 assert result_total(_get(client, url)) == count, (params, label, url)
@@ -138,10 +141,10 @@ class TestFacetsKeepTheFilters:
 
     def test_a_chosen_section_still_lists_the_others_counted_as_before(self, client):
         everywhere = facet_links(_get(client, {"q": "昌吉"}))
-        unfiltered = {label: count for label, _, count in everywhere if not MONTH.fullmatch(label)}
+        unfiltered = {label: count for label, _, count in everywhere if not DATED.fullmatch(label)}
         section = Section.objects.get(name="强信心 起好步 开新局")
         html = _get(client, {"q": "昌吉", "section": section.pk})
-        offered = {label: count for label, _, count in facet_links(html) if not MONTH.fullmatch(label)}
+        offered = {label: count for label, _, count in facet_links(html) if not DATED.fullmatch(label)}
         assert len(offered) > 1 and offered == {name: n for name, n in unfiltered.items() if name != section.name}
         assert f'<strong aria-current="true">{section.name}</strong>' in html
 
@@ -150,6 +153,26 @@ class TestFacetsKeepTheFilters:
         months = [label for label, _, _ in facet_links(html) if MONTH.fullmatch(label)]
         assert "2023年3月" in months and "2023年5月" in months
         assert '<strong aria-current="true">2023年4月</strong>' in html
+        # and its year, to widen the search to it again
+        [(_, year_url, _)] = [link for link in facet_links(html) if link[0] == "2023年"]
+        assert search_address(year_url) == {"q": ["昌吉"], "start": ["2023-01-01"], "end": ["2023-12-31"]}
+
+    def test_the_dates_are_offered_by_year_and_a_year_by_month(self, client):
+        html = _get(client, {"q": "昌吉"})
+        dated = [(label, count) for label, _, count in facet_links(html) if DATED.fullmatch(label)]
+        assert dated == [("2023年", result_total(html))]  # the seeds' one year; no months yet
+        assert "选一年,可再按月份筛选" in html
+        [year_url] = [url for label, url, _ in facet_links(html) if label == "2023年"]
+        year = _get(client, year_url)
+        assert '<strong aria-current="true">2023年</strong>' in year and "2023年各月" in year
+        months = [(label, count) for label, _, count in facet_links(year) if MONTH.fullmatch(label)]
+        assert [label for label, _ in months] == ["2023年8月", "2023年5月", "2023年4月", "2023年3月"]
+        assert sum(count for _, count in months) == result_total(year) == result_total(html)
+
+    def test_dates_across_years_list_no_months(self, client):
+        html = _get(client, {"q": "昌吉", "start": "2022-06-01", "end": "2023-04-30"})
+        assert [label for label, _, _ in facet_links(html) if DATED.fullmatch(label)] == ["2023年"]
+        assert "各月" not in html
 
     def test_with_the_budget_spent_the_page_goes_without_the_extra_counts(self, client, monkeypatch):
         monkeypatch.setattr("search.results.Budget.remaining", lambda budget: 0.0)
@@ -308,6 +331,20 @@ class TestWhatMatchedIsShown:
             assert "完整词组" not in html, query
 
 
+def _element(html: str, tag: str, element_id: str) -> dict[str, str]:
+    """The attributes of the ``tag`` whose id is ``element_id``, as a browser reads them."""
+    found = {}
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, name, attrs):
+            if name == tag and dict(attrs).get("id") == element_id:
+                found.update(attrs)
+
+    Finder().feed(html)
+    assert found, element_id
+    return found
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("seeded_archive")
 class TestSearchForm:
@@ -321,6 +358,21 @@ class TestSearchForm:
         html = _get(client, {"q": "昌吉", "start": "2023-13-45"})
         assert re.search(r'<input type="date" name="start"[^>]*class="form-control is-invalid"', html)
         assert "is-valid" not in html.replace("is-invalid", "")
+
+    def test_a_field_in_error_names_its_message_and_keeps_what_was_typed(self, client):
+        html = _get(client, {"q": "昌吉", "start": "2023-13-45", "sort": "bogus", "type": "photo"})
+        start = _element(html, "input", "id_start")
+        assert start["value"] == "2023-13-45" and start["aria-invalid"] == "true"
+        message = re.search(rf'<div id="{start["aria-describedby"]}"[^>]*>(.*?)</div></div>', html).group(1)
+        assert "起始日期格式应为 YYYY-MM-DD。" in message
+        assert _element(html, "select", "id_sort")["aria-invalid"] == "true"
+        assert re.search(r'<option value="photo" selected>图片</option>', html)
+        assert " selected" not in re.search(r'<select name="sort".*?</select>', html, re.S).group(0)
+
+    def test_the_query_box_shows_its_example_and_the_words_typed(self, client):
+        box = _element(_get(client, {"q": '昌吉 "<b>"'}), "input", "id_q")
+        assert box["placeholder"] == '例如:招商引资 "开门红" -消博会'  # quotes and all, in the attribute
+        assert box["value"] == '昌吉 "<b>"' and box["maxlength"] == "200"
 
     def test_the_search_form_has_its_own_name(self, client):
         html = _get(client, {"q": "昌吉"})
