@@ -7,7 +7,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DOC = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
-TARGETS = {"p95_10k": 50, "p95_100k": 100, "index_rate": 200, "incremental_s": 5, "worker_mb": 500}
+TARGETS = {"p95_10k": 50, "p95_100k": 100, "build_rate": 300, "incremental_s": 5, "worker_mb": 500}
 
 
 ENGINE_NAMES = {"sqlite": "SQLite FTS5 engine", "whoosh": "Whoosh engine"}
@@ -28,12 +28,39 @@ def ratio(value: float, reference: float) -> str:
 
 def row(r: dict) -> str:
     s, f, i = r["search"], r["fts5"], r["index"]
-    return (f"| {label(r)} | {r['size']:,} | {r['ingest']['articles_per_s']:.0f} ({r['ingest']['pages_per_s']:.1f} pages/s) "
-            f"| {i['articles_per_s']:.0f} ({i['mb_per_s']:.2f} MB/s) vs FTS5 reference {f['articles_per_s']:.0f} "
-            f"(takes {ratio(f['articles_per_s'], i['articles_per_s'])} as long) "
-            f"| {i['size_mb']:.0f} MB vs {f['size_mb']:.0f} MB | {i['peak_rss_mb']:.0f} MB "
+    return (f"| {label(r)} | {r['size']:,} | {build_cell(r)} "
+            f"| {rebuild_cell(i, f)} "
+            f"| {i['size_mb']:.0f} MB vs {f['size_mb']:.0f} MB | {memory_cell(r)} "
             f"| {s['p50_ms']:.1f} / {s['p95_ms']:.1f} / {s['p99_ms']:.1f}{slowest(s)} | {f['p95_ms']:.1f} ({ratio(s['p95_ms'], f['p95_ms'])}) "
             f"| {s['cold_ms']:.0f} | {s['peak_rss_mb']:.0f} MB | {r['incremental']['seconds']:.1f} s{'' if r['incremental']['found'] else ' (not found!)'} |")
+
+
+def build_cell(r: dict) -> str:
+    """Ingest and index together: the index worker beside the ingest (runs since it exists), or
+    an ingest followed by ``rebuild_index`` (earlier runs)."""
+    if "build" in r:
+        b = r["build"]
+        return f"**{b['articles_per_s']:.0f}** ({b['pages_per_s']:.1f} pages/s; index worker beside the ingest)"
+    ingest, index = r["ingest"]["articles_per_s"], r["index"]["articles_per_s"]
+    return f"**{1 / (1 / ingest + 1 / index):.0f}** (ingest {ingest:.0f}, then rebuild_index)"
+
+
+def build_seconds(r: dict) -> float:
+    return r["build"]["seconds"] if "build" in r else r["ingest"]["seconds"] + r["index"]["seconds"]
+
+
+def rebuild_cell(i: dict, f: dict) -> str:
+    if "articles_per_s" not in i:
+        return f"– (not timed; FTS5 reference {f['articles_per_s']:.0f})"
+    return (f"{i['articles_per_s']:.0f} ({i['mb_per_s']:.2f} MB/s) vs FTS5 reference {f['articles_per_s']:.0f} "
+            f"(takes {ratio(f['articles_per_s'], i['articles_per_s'])} as long)")
+
+
+def memory_cell(r: dict) -> str:
+    if "build" in r:
+        b = r["build"]
+        return f"ingest {b['peak_rss_mb']:.0f} MB, index worker {b['worker_peak_rss_mb'] or 0:.0f} MB"
+    return f"{r['index']['peak_rss_mb']:.0f} MB"
 
 
 def slowest(search: dict) -> str:
@@ -86,13 +113,13 @@ def plot(results: list[dict]) -> None:
         runs = [r for r in results if r["engine"] == engine]
         sizes = [r["size"] for r in runs]
         left.plot(sizes, [r["search"]["p95_ms"] for r in runs], "o-", label=f"archive, {ENGINE_NAMES[engine]}")
-        right.plot(sizes, [r["index"]["seconds"] for r in runs], "o-", label=f"rebuild_index, {ENGINE_NAMES[engine]}")
+        right.plot(sizes, [build_seconds(r) for r in runs], "o-", label=f"ingest + index, {ENGINE_NAMES[engine]}")
     reference = {r["size"]: r["fts5"] for r in results}
     sizes = sorted(reference)
     left.plot(sizes, [reference[n]["p95_ms"] for n in sizes], "s--", label="FTS5 reference (no app)")
     right.plot(sizes, [reference[n]["seconds"] for n in sizes], "s--", label="FTS5 reference")
     left.set(xscale="log", xlabel="articles", ylabel="search p95 (ms)", title="Search p95, warm")
-    right.set(xscale="log", yscale="log", xlabel="articles", ylabel="seconds", title="Full index build")
+    right.set(xscale="log", yscale="log", xlabel="articles", ylabel="seconds", title="Build (FTS5 reference: index only)")
     timed = [r for r in results if r.get("page_times") and r["engine"] == "sqlite"]
     for kind in (timed[-1]["page_times"] if timed else []):
         runs = [r for r in timed if kind in r["page_times"]]
@@ -153,7 +180,7 @@ def write() -> None:
         "articles are recombined from real paragraphs** (a real title over paragraphs drawn from other "
         "real articles).",
         "",
-        "| engine (commit) | articles | ingest articles/s | full index articles/s (text MB/s) | index size vs FTS5 | index peak memory "
+        "| engine (commit) | articles | build: ingest + index articles/s | rebuild_index alone articles/s (text MB/s) | index size vs FTS5 | build peak memory "
         "| search p50 / p95 / p99 ms (warm; slowest) | FTS5 p95 ms (ratio) | cold first query ms | search process peak memory "
         "| one day (60 articles) ingested and searchable |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -188,7 +215,7 @@ def write() -> None:
         "## Targets on this 2-core machine",
         "",
         f"- Search p95 ≤ {TARGETS['p95_10k']} ms at 10k and ≤ {TARGETS['p95_100k']} ms at 100k; within 3× of FTS5.",
-        f"- Full index build ≥ {TARGETS['index_rate']} articles/s; one day's ingest searchable within "
+        f"- Ingest + index ≥ {TARGETS['build_rate']} articles/s in bulk; one day's ingest searchable within "
         f"{TARGETS['incremental_s']} s; web worker ≤ {TARGETS['worker_mb']} MB at 100k.",
         "",
         "See the notes below the table of the latest run for how close each is and what limits it.",

@@ -9,10 +9,12 @@ Writes bench/results/<engine>-<size>.json, bench/results/plot.png and BENCHMARKS
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -37,6 +39,34 @@ ENGINES = tuple(reversed(ON_MACHINE))  # ARCHIVE_SEARCH_ENGINE values, the faste
 def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
                           capture_output=True, text=True)
+
+
+@contextlib.contextmanager
+def index_worker(env: dict):
+    """``manage.py index_queue --follow`` beside a bulk ingest (the index built on the second
+    core while the ingest parses and stores), stopped on leaving; yields its figures, filled then.
+    The ingest itself applies what is still queued when it ends, so the index is whole when
+    the ingest returns."""
+    worker = subprocess.Popen([sys.executable, "manage.py", "index_queue", "--follow"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    figures: dict = {}
+    try:
+        yield figures
+    finally:
+        figures["peak_rss_mb"] = vm_hwm_mb(worker.pid)
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=600)
+        if worker.returncode:
+            raise RuntimeError(f"index_queue failed ({worker.returncode}): {err[-2000:]}")
+
+
+def vm_hwm_mb(pid: int) -> float | None:
+    """A running process's peak resident memory."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    return next(int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:"))
 
 
 def measured(env: dict, *args: str) -> dict:
@@ -74,13 +104,12 @@ def run_size(engine: str, size: int, real, queries: list[dict], wrk_duration: in
     manage(bulk, "collectstatic", "--noinput")
     result = {"engine": engine, "size": size, "real_articles": min(size, len(real)), "pages": len(pages), "text_mb": text_mb,
               "page_files_mb": page_bytes / 2**20}
-    print(f"[{size}] ingest {len(pages)} pages …", flush=True)
-    ingest = measured(bulk, "ingest", str(root / "pages"))
-    result["ingest"] = ingest | {"pages_per_s": len(pages) / ingest["seconds"], "articles_per_s": size / ingest["seconds"]}
-    print(f"[{size}] rebuild_index …", flush=True)
-    index = measured(bulk, "rebuild_index", "--noinput", "--verbosity", "0")
-    result["index"] = index | {"articles_per_s": size / index["seconds"], "mb_per_s": text_mb / index["seconds"],
-                               "size_mb": folder_mb(root / "index")}
+    print(f"[{size}] ingest {len(pages)} pages, the index worker beside it …", flush=True)
+    with index_worker(live) as worker:
+        build = measured(live, "ingest", str(root / "pages"))
+    result["build"] = build | {"pages_per_s": len(pages) / build["seconds"], "articles_per_s": size / build["seconds"],
+                               "mb_per_s": text_mb / build["seconds"], "worker_peak_rss_mb": worker["peak_rss_mb"]}
+    result["index"] = {"size_mb": folder_mb(root / "index")}
     print(f"[{size}] search …", flush=True)
     queries_path = root / "queries.json"
     queries_path.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
@@ -133,7 +162,7 @@ def reindex(engine: str, size: int, wrk_duration: int, about: dict) -> None:
     manage(bulk, "collectstatic", "--noinput")
     print(f"[{size}] rebuild_index again at {about['commit']} …", flush=True)
     index = measured(bulk, "rebuild_index", "--noinput", "--verbosity", "0")
-    result["index"] = index | {"articles_per_s": size / index["seconds"], "mb_per_s": result["text_mb"] / index["seconds"],
+    result["index"] = result["index"] | index | {"articles_per_s": size / index["seconds"], "mb_per_s": result["text_mb"] / index["seconds"],
                                "size_mb": folder_mb(root / "index")}
     print(f"[{size}] search …", flush=True)
     result["search"] = timed_search(root, bulk)

@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Callable
 
 from django.apps import apps
 from django.db import DatabaseError, close_old_connections, connection, transaction
@@ -31,6 +32,8 @@ INDEXED_LABELS = tuple(KINDS.values())
 INTERACTIVE_LOCK_WAIT = 0.5  # an admin save waits this long for the lock, then queues
 BATCH_LOCK_WAIT = 120.0  # a batch job (update_index, an ingest run) waits this long, then queues
 BATCH_SIZE = 500
+FOLLOW_BATCH_SIZE = 2_000  # a worker beside a bulk ingest: fewer, larger FTS5 segments to merge
+FOLLOW_PAUSE = 0.5  # a following worker looks at an empty queue again after this long
 RETRY_DELAY = 0.5
 RETRY_FOR = 6 * 3600.0
 
@@ -61,15 +64,37 @@ def flush_or_retry(wait: float) -> None:
 def flush_pending(timeout: float) -> bool:
     """Apply queued updates; True when none are left, False when the index stayed unavailable.
     ``IndexFailure`` passes through, the updates still queued."""
+    try:
+        while _apply_next(timeout, BATCH_SIZE):
+            pass
+    except IndexUnavailable:
+        return False
+    return True
+
+
+def follow_queue(stopped: Callable[[], bool], timeout: float = BATCH_LOCK_WAIT) -> int:
+    """Apply the queue as it fills until ``stopped()``, then what is left; the number of
+    updates applied. This is the index worker (``manage.py index_queue --follow``): beside a
+    bulk ingest it indexes on the second core while the ingest parses and stores.
+    ``IndexUnavailable`` (the lock held past ``timeout``) and ``IndexFailure`` pass through."""
+    applied = 0
     while True:
-        tasks = list(PendingIndexUpdate.objects.order_by("pk")[:BATCH_SIZE])
-        if not tasks:
-            return True
-        try:
-            engine().write(lambda: _changes(tasks), timeout=timeout, size=len(tasks))
-        except IndexUnavailable:
-            return False
+        done = _apply_next(timeout, FOLLOW_BATCH_SIZE)
+        applied += done
+        if not done:
+            if stopped():
+                return applied
+            time.sleep(FOLLOW_PAUSE)
+
+
+def _apply_next(timeout: float, size: int) -> int:
+    """Write the oldest ``size`` queued updates to the index and take them off the queue; how
+    many there were (0: the queue is empty)."""
+    tasks = list(PendingIndexUpdate.objects.order_by("pk")[:size])
+    if tasks:
+        engine().write(lambda: _changes(tasks), timeout=timeout, size=len(tasks))
         PendingIndexUpdate.objects.filter(pk__in=[t.pk for t in tasks]).delete()
+    return len(tasks)
 
 
 def _changes(tasks: list[PendingIndexUpdate]) -> documents.Batch:

@@ -250,7 +250,7 @@ def _load(raw_hits: list[RawHit], parsed: ParsedQuery, split: list[SplitWord]) -
 
 
 def _printed(obj, photos: list[PhotoCaption]) -> str:
-    """What the index holds as an item's text (``search/templates/search/indexes/``), as far as
+    """What the index holds as an item's text (``prepare_text`` in ``search/search_indexes.py``), as far as
     the result has it loaded: of an article's photos, those that matched too (``photos``)."""
     names = [c.person.name for c in obj.credited]
     if isinstance(obj, PhotoCaption):

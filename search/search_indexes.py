@@ -1,7 +1,7 @@
-"""What goes into the index for each article and photo (haystack's index classes). The text
-comes from data templates in ``search/templates/search/indexes/archive/``; ``search/documents.py``
-turns what these prepare into the engines' ``IndexDocument``; how text is tokenised is
-``search/analyzers.py``."""
+"""What goes into the index for each article and photo (haystack's index classes).
+``search/documents.py`` turns what these prepare into the engines' ``IndexDocument``; how text is
+tokenised is ``search/analyzers.py``. The text is joined here rather than by haystack's data
+templates: rendering a template cost ~0.14 ms a document, 5% of indexing one."""
 
 from haystack import indexes
 
@@ -10,7 +10,7 @@ from archive.models import Article, PhotoCaption
 
 class ItemIndex(indexes.SearchIndex):
     # All printed text: matched literally, ranked (search/scoring.py).
-    text = indexes.CharField(document=True, use_template=True)
+    text = indexes.CharField(document=True)
     # The headline (or a photo's caption): matches here rank higher.
     head = indexes.CharField()
     kind = indexes.CharField()
@@ -25,6 +25,14 @@ class ItemIndex(indexes.SearchIndex):
     def prepare_date(self, obj):
         return obj.date or obj.page.date
 
+    @staticmethod
+    def names(obj) -> list[str]:
+        return [c.person.name for c in obj.contributions.all()]
+
+
+def lines_text(lines) -> str:
+    return "".join(f"{line}\n" for line in lines)
+
 
 class ArticleIndex(ItemIndex, indexes.Indexable):
     def get_model(self):
@@ -32,6 +40,13 @@ class ArticleIndex(ItemIndex, indexes.Indexable):
 
     def index_queryset(self, using=None):
         return Article.objects.for_display()
+
+    def prepare_text(self, obj):
+        """Every printed word: banner, headline, byline, credited names, body, photo captions."""
+        photos = [part for photo in obj.photos.all() for part in (photo.caption, photo.description, photo.credit)]
+        lines = [obj.section.name if obj.section else "", obj.kicker, obj.title, obj.subtitle, obj.byline,
+                 *self.names(obj), *(block.text for block in obj.blocks()), *photos]
+        return lines_text(lines)
 
     def prepare_head(self, obj):
         # The headline as printed: the section's banner is not part of it (it heads a whole
@@ -54,6 +69,9 @@ class PhotoIndex(ItemIndex, indexes.Indexable):
 
     def index_queryset(self, using=None):
         return PhotoCaption.objects.for_display().select_related("article")
+
+    def prepare_text(self, obj):
+        return lines_text([obj.caption, obj.description, obj.credit, *self.names(obj)])
 
     def prepare_head(self, obj):
         return obj.caption

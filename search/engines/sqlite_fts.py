@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -28,12 +27,19 @@ from .base import (
     SearchTooExpensive,
 )
 from .sqlite_large import LargeSearch
+from .sqlite_library import CONTENTLESS, sqlite3
 from .sqlite_query import (
     DAY_SHIFT, FTS_TABLES, ExactSearch, Matching, filter_sql, id_range, item_id, literal_expression, needs_lookup,
 )
 
 FILENAME = "index.sqlite3"
-SCHEMA_VERSION = 4  # 3: item ids in the tie order (sqlite_query.item_id); 4: the days table, items by section
+# 3: item ids in the tie order (sqlite_query.item_id); 4: the days table, items by section;
+# 5: contentless FTS5 tables (sqlite_library.py), made where the SQLite library can delete from
+# them. Version 4 is read and written as it is (queries and writes are the same for both).
+SCHEMA_VERSION = 5 if CONTENTLESS else 4
+READABLE_VERSIONS = {4, 5} if CONTENTLESS else {4}
+# FTS5 stores no copy of the token strings (bm25 needs only its own row sizes): half the file.
+FTS_OPTIONS = "tokenize = 'ascii'" + (", content = '', contentless_delete = 1" if CONTENTLESS else "")
 TABLES = ("items", "item_people", "days", "fts_text", "fts_words", "fts_head", "tokens")  # "tokens": version 1's
 # Version 4's additions, made apart too when a version-3 index is upgraded (``_upgrade_from_3``).
 SECTION_INDEX = "CREATE INDEX items_section ON items(section, id)"  # a section's items in id order
@@ -64,10 +70,14 @@ CREATE TABLE item_people (
 ) WITHOUT ROWID;
 CREATE INDEX item_people_item ON item_people(item);
 {DAYS_TABLE};
-CREATE VIRTUAL TABLE fts_text USING fts5(units, bigrams, tokenize = 'ascii');
-CREATE VIRTUAL TABLE fts_words USING fts5(words, tokenize = 'ascii');
-CREATE VIRTUAL TABLE fts_head USING fts5(units, bigrams, tokenize = 'ascii');
+CREATE VIRTUAL TABLE fts_text USING fts5(units, bigrams, {FTS_OPTIONS});
+CREATE VIRTUAL TABLE fts_words USING fts5(words, {FTS_OPTIONS});
+CREATE VIRTUAL TABLE fts_head USING fts5(units, bigrams, {FTS_OPTIONS});
 """
+# FTS5 merges a level's segments once it holds this many (its default: 4). At 16 an index is
+# written ~15% faster (measured at 40,000 articles: 2.6 → 2.2 ms a document), for a few more
+# segment look-ups per searched token.
+FTS_AUTOMERGE = 16
 # Errors that say "try later" (another writer) and errors that say "this index is broken".
 BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 FAILURE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,
@@ -154,7 +164,7 @@ class SqliteFtsEngine(SearchEngine):
                 if self._version(db) == 3:
                     _upgrade_from_3(db)
                 version = self._version(db)
-                if version != SCHEMA_VERSION:
+                if version not in READABLE_VERSIONS:
                     raise IndexFailure.outdated(self.path, f"(格式 {version},本程序读 {SCHEMA_VERSION})")
             self._ready = True
 
@@ -351,6 +361,8 @@ def _create_tables(db: sqlite3.Connection) -> None:
     """Inside the caller's transaction (``executescript`` would commit it)."""
     for statement in filter(str.strip, SCHEMA.split(";")):
         db.execute(statement)
+    for table in FTS_TABLES.values():
+        db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', ?)", (FTS_AUTOMERGE,))
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

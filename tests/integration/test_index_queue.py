@@ -2,23 +2,32 @@
 rebuild racing an edit, an index that fails — with the engine under test."""
 
 import datetime
+import io
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 import threading
 
 from archive.models import Article, PhotoCaption
 from search.engines import engine
-from search.indexing import flush_pending, retrier
+from search.indexing import flush_pending, follow_queue, retrier, schedule
 from search.models import PendingIndexUpdate
 from tests.helpers import article_form, ingest, names, run, titles_found, wait_until, write_lock_held
 
 
 def indexed_count() -> int:
     return engine().count()
+
+
+def queued_retitle(title: str, new_title: str) -> str:
+    """Retitle an article and queue its index update without applying it, as an ingest run does."""
+    article = Article.objects.get(title=title)
+    Article.objects.filter(pk=article.pk).update(title=new_title)  # no signal: nothing applied now
+    schedule("archive.article", [article.pk], flush=False)
+    return new_title
 
 
 @pytest.mark.django_db(transaction=True)
@@ -61,6 +70,29 @@ class TestIndexStaysTrue:
         call_command("update_index", verbosity=0)
         assert indexed_count() == 24
         assert titles_found("外经贸") == ["昌吉州促进外经贸发展培训班在闽结业"]
+
+    def test_the_index_worker_applies_updates_while_it_runs_and_the_rest_when_stopped(self):
+        """``index_queue --follow`` beside a bulk ingest: what is queued becomes searchable
+        while the worker runs; stopped, it applies what is left and leaves the queue empty."""
+        stop, applied = threading.Event(), []
+        worker = threading.Thread(target=lambda: applied.append(follow_queue(stop.is_set)) or connection.close())
+        worker.start()
+        try:
+            retitled = queued_retitle("昌吉州促进外经贸发展培训班在闽结业", "外经贸培训班第一批结业")
+            assert wait_until(lambda: titles_found("第一批结业") == [retitled])
+            queued_retitle("昌吉州政协召开专题协商议政会", "政协议政会第二批")
+        finally:
+            stop.set()
+            worker.join(timeout=60)
+        assert titles_found("第二批") == ["政协议政会第二批"]
+        assert applied == [2] and not PendingIndexUpdate.objects.exists()
+
+    def test_the_index_queue_command_applies_what_is_queued(self):
+        queued_retitle("昌吉州促进外经贸发展培训班在闽结业", "外经贸培训班圆满结业")
+        out = io.StringIO()
+        call_command("index_queue", stdout=out)
+        assert "写入索引的更新:1" in out.getvalue()
+        assert titles_found("圆满结业") == ["外经贸培训班圆满结业"]
 
     def test_date_filter_and_month_facet_follow_an_edit(self):
         article = Article.objects.get(title="昌吉州促进外经贸发展培训班在闽结业")
