@@ -2,6 +2,7 @@ import datetime
 import re
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -58,3 +59,35 @@ def local_day(moment) -> str:
     """The day (YYYY-MM-DD) of a moment in the archive's time zone: what ``|date:"Y-m-d"``
     prints, at a tenth of its cost (a sitemap page prints 500)."""
     return (timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment).isoformat()
+
+
+# A calendar's days are rows built here, not by the template: a year page shows twelve
+# calendars, ~500 cells, and a {% url %} and a |date per cell cost ~30 ms of rendering
+# (measured at 300,000 articles, against a page budget of 50 ms).
+@register.simple_tag
+def calendar_weeks(calendar) -> str:
+    """The calendar's weeks as table rows: a day with items links to its page."""
+    address = _day_addresses(calendar.year, calendar.month)
+    return mark_safe("".join(
+        "<tr>" + "".join(f"<td>{_calendar_cell(day, address)}</td>" for day in week) + "</tr>"
+        for week in calendar.weeks))
+
+
+def _calendar_cell(day, address) -> str:
+    if not day:  # beyond the calendar's range
+        return ""
+    if not day.in_month:
+        return f'<span class="outside-month" aria-hidden="true">{day.date.day}</span>'
+    if day.count:
+        d = day.date
+        return (f'<a class="fw-bold" href="{address(d.day)}" aria-label="{d.year}年{d.month}月{d.day}日,{day.count} 篇">'
+                f"{d.day}</a>")
+    return f'<span class="text-body-secondary">{day.date.day}</span>'
+
+
+def _day_addresses(year: int, month: int):
+    """The address of each day of a month, from one reversed address (the day is its last part)."""
+    first = reverse("archive:day", args=(year, month, 1))
+    if not first.endswith("/1/"):  # another address scheme: reverse each day
+        return lambda day: reverse("archive:day", args=(year, month, day))
+    return lambda day: f"{first[:-2]}{day}/"

@@ -69,7 +69,8 @@ def test_date_archive_years_months_and_days(client, ingested):
     year = html(client, reverse("archive:year", args=[2023]))
     assert year.count("<table") == 4
     month = html(client, reverse("archive:month", args=[2023, 4]))
-    assert 'aria-label="2023年4月17日,3 篇"' in month and "<abbr title=\"星期一\">一</abbr>" in month
+    assert '<a class="fw-bold" href="/dates/2023/4/17/" aria-label="2023年4月17日,3 篇">17</a>' in month
+    assert "<abbr title=\"星期一\">一</abbr>" in month
     assert 'href="/dates/2023/3/"' in month and 'href="/dates/2023/5/"' in month
     day = html(client, reverse("archive:day", args=[2023, 3, 24]))
     assert "开工! 吹响项目建设“冲锋号”" in day and "3月24日,昌吉市消防救援大队" in day
