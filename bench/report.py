@@ -10,7 +10,7 @@ DOC = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 TARGETS = {"p95_10k": 50, "p95_100k": 100, "build_rate": 300, "incremental_s": 5, "worker_mb": 500}
 
 
-ENGINE_NAMES = {"sqlite": "SQLite FTS5 engine", "whoosh": "Whoosh engine"}
+ENGINE_NAMES = {"sqlite": "SQLite FTS5 engine", "whoosh": "Whoosh engine", "postgres": "PostgreSQL engine"}
 
 
 def load() -> list[dict]:
@@ -59,7 +59,9 @@ def rebuild_cell(i: dict, f: dict) -> str:
 def memory_cell(r: dict) -> str:
     if "build" in r:
         b = r["build"]
-        return f"ingest {b['peak_rss_mb']:.0f} MB, index worker {b['worker_peak_rss_mb'] or 0:.0f} MB"
+        if b["worker_peak_rss_mb"] is None:  # PostgreSQL: the ingest writes the index itself
+            return f"ingest {b['peak_rss_mb']:.0f} MB (no index worker)"
+        return f"ingest {b['peak_rss_mb']:.0f} MB, index worker {b['worker_peak_rss_mb']:.0f} MB"
     return f"{r['index']['peak_rss_mb']:.0f} MB"
 
 
@@ -74,6 +76,16 @@ def pages_rows(results: list[dict]) -> list[str]:
     for r in results:
         for name, figures in r.get("pages_wrk", {}).items():
             lines.append(f"| {pages_label(r)} | {r['size']:,} | {name} | {figures['requests_per_s']:.0f} | {figures['p95_ms']:.0f} | {figures['errors']} |")
+    return lines
+
+
+def replica_rows(results: list[dict]) -> list[str]:
+    lines = []
+    for r in results:
+        if q := r.get("replica"):
+            lines.append(f"| {label(r)} | {r['size']:,} | {q['requests_per_s']:.0f} | {q['p50_ms']:.0f} / {q['p95_ms']:.0f} "
+                         f"| {q['errors']} ({q['server_errors']} 5xx) | {q['replica_transactions']:,} / {q['primary_transactions']:,} "
+                         f"| {q['ingest_seconds']:.1f} s | {q['replay_after_ingest_s']:.2f} s |")
     return lines
 
 
@@ -211,6 +223,19 @@ def write() -> None:
         "| engine (commit) | articles | page | requests/s | p95 ms | errors + non-2xx |",
         "|---|---|---|---|---|---|",
         *pages_rows(results),
+        "",
+        "## Reads from a streaming replica while the primary ingests (PostgreSQL engine)",
+        "",
+        "The primary and one streaming replica from `scripts/postgres-replicas.sh`; gunicorn (2 workers) with "
+        "`DATABASE_REPLICA_URLS` set, `wrk` with 16 connections cycling over the home, article and search pages "
+        "while `manage.py ingest` writes a week's pages (420 articles, the index in the same transactions) "
+        "on the primary. Transactions are each server's own count (`pg_stat_database`) over the run: the "
+        "pages' reads on the replica, the ingest (and the sessions' reads) on the primary.",
+        "",
+        "| engine (commit) | articles | requests/s | p50 / p95 ms | errors + non-2xx | transactions replica / primary "
+        "| ingest took | replica caught up after the ingest |",
+        "|---|---|---|---|---|---|---|---|",
+        *replica_rows(results),
         "",
         "## Targets on this 2-core machine",
         "",

@@ -25,7 +25,7 @@ from search.engines import ON_MACHINE
 from tools.server import ROOT, gunicorn, production_env
 from tools.wrk import PERCENTILES_LUA, wrk
 
-from . import fts5, report
+from . import fts5, postgres, report
 from .corpus import real_articles
 from .pages import articles_of_size, make_pages, write_pages
 from .queries import query_mix
@@ -33,7 +33,9 @@ from .queries import query_mix
 RESULTS = Path(__file__).resolve().parent / "results"
 WORK = Path(__file__).resolve().parent / ".work"
 DAY_ARTICLES = 60
-ENGINES = tuple(reversed(ON_MACHINE))  # ARCHIVE_SEARCH_ENGINE values, the faster first
+# ARCHIVE_SEARCH_ENGINE values, the faster first; postgres on the servers scripts/postgres-replicas.sh starts
+ENGINES = (*reversed(ON_MACHINE), "postgres")
+REPLICA_PAGES = 7 * DAY_ARTICLES  # a week of pages ingested on the primary while the replica serves
 
 
 def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -97,19 +99,24 @@ def run_size(engine: str, size: int, real, queries: list[dict], wrk_duration: in
     page_bytes = write_pages(pages, root / "pages")
     write_pages(day, root / "day")
     text_mb = sum(len(a.title.encode()) + sum(len(p.encode()) for p in a.paragraphs) for a in articles) / 2**20
+    database = {}
+    if engine == "postgres":  # the archive and its index in a fresh database on the primary
+        primary, replica = postgres.servers()
+        database = {"DATABASE_URL": postgres.fresh_database(primary, f"bench_{size}")}
     bulk = production_env(root / "data") | {"ARCHIVE_LIVE_INDEX": "0", "ARCHIVE_SEARCH_ENGINE": engine,
-                                            "ARCHIVE_INDEX_DIR": str(root / "index")}
+                                            "ARCHIVE_INDEX_DIR": str(root / "index")} | database
     live = bulk | {"ARCHIVE_LIVE_INDEX": "1"}
     manage(bulk, "migrate", "--noinput")
     manage(bulk, "collectstatic", "--noinput")
     result = {"engine": engine, "size": size, "real_articles": min(size, len(real)), "pages": len(pages), "text_mb": text_mb,
               "page_files_mb": page_bytes / 2**20}
-    print(f"[{size}] ingest {len(pages)} pages, the index worker beside it …", flush=True)
-    with index_worker(live) as worker:
+    # PostgreSQL's index is written in the ingest's own transactions: no queue, no worker.
+    print(f"[{size}] ingest {len(pages)} pages{', the index worker beside it' if not database else ''} …", flush=True)
+    with (contextlib.nullcontext({"peak_rss_mb": None}) if database else index_worker(live)) as worker:
         build = measured(live, "ingest", str(root / "pages"))
     result["build"] = build | {"pages_per_s": len(pages) / build["seconds"], "articles_per_s": size / build["seconds"],
                                "mb_per_s": text_mb / build["seconds"], "worker_peak_rss_mb": worker["peak_rss_mb"]}
-    result["index"] = {"size_mb": folder_mb(root / "index")}
+    result["index"] = postgres.sizes_mb(database["DATABASE_URL"]) if database else {"size_mb": folder_mb(root / "index")}
     print(f"[{size}] search …", flush=True)
     queries_path = root / "queries.json"
     queries_path.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
@@ -130,6 +137,13 @@ def run_size(engine: str, size: int, real, queries: list[dict], wrk_duration: in
     print(f"[{size}] every page kind, one client{' then under wrk' if wrk_duration else ''} …", flush=True)
     result["page_times"], result["pages_wrk"] = pages_served(root, bulk, wrk_duration)
     result["memory"] = {"worker_rss_mb": result["page_times"].pop("worker_rss_mb", None)}
+    if database and wrk_duration:
+        print(f"[{size}] the replica serving pages while the primary ingests a week …", flush=True)
+        week = make_pages(real[-REPLICA_PAGES:], seed=98, start=datetime.date(2026, 2, 2), years=0, prefix="week")
+        write_pages(week, root / "week")
+        paths = json.loads((root / "page_urls.json").read_text(encoding="utf-8"))
+        result["replica"] = postgres.replica_reads(root, live, postgres.on_database(replica, f"bench_{size}"),
+                                                   root / "week", [paths[name] for name in WRK_PAGES], wrk_duration)
     return result
 
 

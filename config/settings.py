@@ -1,8 +1,8 @@
 """Settings for the archive, read from environment variables with development defaults.
 
 ARCHIVE_DATA_DIR       folder for the SQLite file, the Whoosh index and collected static files (./data)
-ARCHIVE_SEARCH_ENGINE  "whoosh" (default), "sqlite" (SQLite FTS5: much faster to build and search)
-                       or "elasticsearch" (with ELASTICSEARCH_URL)
+ARCHIVE_SEARCH_ENGINE  "whoosh" (default), "sqlite" (SQLite FTS5: much faster to build and search),
+                       "postgres" (with a PostgreSQL DATABASE_URL) or "elasticsearch" (with ELASTICSEARCH_URL)
 ARCHIVE_INDEX_DIR      the search index folder, if not in the data folder
 ARCHIVE_SEARCH_BUDGET_MS  how long one search may run (1000); a longer one is stopped and refused
 ARCHIVE_SEARCH_COMMON_ITEMS  items past which a word is common (5000): not weighed in ranking,
@@ -204,7 +204,8 @@ HAYSTACK_SIGNAL_PROCESSOR = (
     else "haystack.signals.BaseSignalProcessor"
 )
 # The one setting that chooses the search engine (search/engines/__init__.py): "whoosh" for a
-# new archive, "sqlite" (FTS5) for a large one on one machine, "elasticsearch" for a cluster.
+# new archive, "sqlite" (FTS5) for a large one on one machine, "postgres" for an archive in
+# PostgreSQL (the index in its own tables, read from replicas too), "elasticsearch" for a cluster.
 # Every engine tokenises with search/analyzers.py and ranks with search/scoring.py.
 ARCHIVE_SEARCH = {"ENGINE": os.environ.get("ARCHIVE_SEARCH_ENGINE", "whoosh").strip().lower()}
 # Up to how many articles the Whoosh engine keeps pages and searches within their budgets
@@ -213,6 +214,8 @@ ARCHIVE_WHOOSH_CEILING = int(os.environ.get("ARCHIVE_WHOOSH_CEILING", "20000"))
 if ARCHIVE_SEARCH["ENGINE"] == "elasticsearch":
     ARCHIVE_SEARCH |= {"LOCATION": os.environ.get("ELASTICSEARCH_URL", ""),
                        "INDEX_NAME": os.environ.get("ARCHIVE_ES_INDEX", "archive")}
+elif ARCHIVE_SEARCH["ENGINE"] == "postgres":
+    ARCHIVE_SEARCH["LOCATION"] = "default"  # the archive's database (the primary): see search/engines/postgres.py
 else:
     _index_folder = {"whoosh": "whoosh_index", "sqlite": "fts5_index"}.get(ARCHIVE_SEARCH["ENGINE"], "index")
     ARCHIVE_SEARCH["LOCATION"] = os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / _index_folder))

@@ -20,7 +20,8 @@ def check_search_engine(app_configs=None, **kwargs):
     from .engines import build
     from django.conf import settings
 
-    hint = "ARCHIVE_SEARCH_ENGINE=whoosh|sqlite|elasticsearch (elasticsearch needs ELASTICSEARCH_URL)"
+    hint = ("ARCHIVE_SEARCH_ENGINE=whoosh|sqlite|postgres|elasticsearch (postgres needs a PostgreSQL DATABASE_URL, "
+            "elasticsearch needs ELASTICSEARCH_URL)")
     try:
         build(settings.ARCHIVE_SEARCH)
     except ImproperlyConfigured as error:

@@ -4,6 +4,7 @@ at the moment an engine asks (under its write lock: see ``SearchEngine.write``).
 from __future__ import annotations
 
 from django.apps import apps
+from django.db import router
 from haystack import connections
 from haystack.exceptions import SkipDocument
 
@@ -33,7 +34,8 @@ def batch(label: str, pks, deleted=()) -> Batch:
     """Documents of ``label`` objects ``pks`` as stored now; those gone (or skipped) are
     deleted from the index, with ``deleted``."""
     index = search_index(label)
-    documents = [doc for doc in (document(index, obj) for obj in index.index_queryset().filter(pk__in=pks)) if doc]
+    stored = index.index_queryset().using(router.db_for_write(index.get_model()))  # the primary: never a lagging replica
+    documents = [doc for doc in (document(index, obj) for obj in stored.filter(pk__in=pks)) if doc]
     found = {doc.pk for doc in documents}
     kind = LABEL_KINDS[label]
     gone = [ident(kind, pk) for pk in dict.fromkeys([*pks, *deleted]) if int(pk) not in found]

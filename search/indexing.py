@@ -1,5 +1,9 @@
 """Keeping the index true to the database, with more than one writer about.
 
+An engine that writes in the caller's transaction (``SearchEngine.transactional``: PostgreSQL,
+whose index is tables of the archive's own database) is written at once by ``schedule``: the
+change and its index rows commit together, and nothing below applies. For the others:
+
 Every change is first written to ``PendingIndexUpdate`` (in the same transaction as the change
 when there is one), then applied after commit by ``flush_pending``. When the engine says the
 index is unavailable (another process holds its lock, a search server is down) the update stays
@@ -41,9 +45,14 @@ RETRY_FOR = 6 * 3600.0
 def schedule(label: str, ids, deleted: bool = False, wait: float = INTERACTIVE_LOCK_WAIT, flush: bool = True) -> None:
     """Queue index updates (or deletes) of ``label`` objects; apply them after commit, or, with
     ``flush=False``, leave them for whoever flushes next (an ingest run flushes once at its end)."""
-    rows = [PendingIndexUpdate(label=label, object_id=str(pk), deleted=deleted) for pk in ids]
-    if not rows:
+    ids = list(ids)
+    if not ids:
         return
+    if engine().transactional:  # PostgreSQL: the index changes in the caller's transaction, no queue
+        engine().write(lambda: documents.batch(label, [] if deleted else ids, deleted=ids if deleted else ()),
+                       timeout=BATCH_LOCK_WAIT, size=len(ids))
+        return
+    rows = [PendingIndexUpdate(label=label, object_id=str(pk), deleted=deleted) for pk in ids]
     PendingIndexUpdate.objects.bulk_create(rows)
     if flush:
         transaction.on_commit(lambda: flush_or_retry(wait))

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test.utils import override_settings
 
 from search.engines import ON_MACHINE, Batch, Filters, build, engine
@@ -24,17 +25,38 @@ from search.results import search
 
 # --- the search engine -------------------------------------------------------------------------
 
+def engines_here() -> list[str]:
+    """The engines every test run covers: those that need no server, and PostgreSQL's when the
+    archive's database is PostgreSQL (its index lives there)."""
+    return list(ON_MACHINE) + (["postgres"] if connection.vendor == "postgresql" else [])
+
+
+def engine_location(name: str, folder: Path | str) -> str:
+    """Where an engine ``name`` under test keeps its index: ``folder``, or for PostgreSQL the
+    tables of the test database (its alias)."""
+    return "default" if name == "postgres" else str(folder)
+
+
+def queued_engine_only(test):
+    """For a test of the index queue: the PostgreSQL engine has none (it writes the index in the
+    archive's own transaction; tests/engines/test_postgres.py tests that instead)."""
+    import pytest
+
+    return pytest.mark.skipif(engine_under_test() == "postgres",
+                              reason="the PostgreSQL engine writes in the archive's transaction: nothing is queued")(test)
+
+
 def engine_under_test() -> str:
-    """The engine ``ARCHIVE_SEARCH_ENGINE`` chooses when it runs on this machine, else Whoosh:
-    a search server (Elasticsearch) is tested by tests/engines alone, when it is reachable."""
+    """The engine ``ARCHIVE_SEARCH_ENGINE`` chooses when it runs here, else Whoosh: a search
+    server (Elasticsearch) is tested by tests/engines alone, when it is reachable."""
     name = settings.ARCHIVE_SEARCH["ENGINE"]
-    return name if name in ON_MACHINE else "whoosh"
+    return name if name in engines_here() else "whoosh"
 
 
 @contextlib.contextmanager
 def search_engine(name: str, location: Path | str, **options):
     """Searches and index writes go to a ``name`` engine at ``location`` meanwhile."""
-    config = {"ENGINE": name, "LOCATION": str(location), **options}
+    config = {"ENGINE": name, "LOCATION": engine_location(name, location), **options}
     with override_settings(ARCHIVE_SEARCH=config):
         yield engine()
 
@@ -42,7 +64,7 @@ def search_engine(name: str, location: Path | str, **options):
 def fresh_engine(name: str, location: Path | str, **options):
     """An empty index of engine ``name`` at ``location`` (a folder, or a server URL), built
     through the registry as the app builds its own; ``close()`` it when done."""
-    engine_ = build({"ENGINE": name, "LOCATION": str(location), **options})
+    engine_ = build({"ENGINE": name, "LOCATION": engine_location(name, location), **options})
     engine_.clear(timeout=10)
     return engine_
 

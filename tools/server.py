@@ -26,6 +26,8 @@ def free_port() -> int:
 
 def production_env(data_dir: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # a scratch SQLite, never a real DB
+    if env.get("ARCHIVE_SEARCH_ENGINE") == "postgres":  # whose index needs the PostgreSQL database
+        del env["ARCHIVE_SEARCH_ENGINE"]
     env.update({
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),

@@ -23,6 +23,7 @@ ENGINES = {
     "whoosh": "search.engines.whoosh.WhooshEngine",
     "sqlite": "search.engines.sqlite_fts.SqliteFtsEngine",
     "elasticsearch": "search.engines.elasticsearch.ElasticsearchEngine",
+    "postgres": "search.engines.postgres.PostgresEngine",  # the archive's own PostgreSQL database
 }
 ON_MACHINE = ("whoosh", "sqlite")  # need no server: every test run covers them
 

@@ -200,6 +200,9 @@ class SearchEngine(ABC):
     """The contract. ``location`` (a folder, a file or a URL) names the index in messages."""
 
     name: str = ""
+    # True: ``write`` joins the caller's database transaction (the index is tables of the
+    # archive's own database), so the archive writes it at once instead of queueing the change.
+    transactional: bool = False
 
     def __init__(self, location: str, **options):
         self.location = location

@@ -29,7 +29,8 @@ import math
 from dataclasses import dataclass
 
 from .base import Filters
-from .sqlite_query import ARTICLE_BIT, DAY_SHIFT, PK_MASK, Matching, filter_sql, id_range, needs_lookup
+from .item_ids import ARTICLE_BIT, DAY_SHIFT, PK_MASK, id_range
+from .sqlite_query import Matching, filter_sql, needs_lookup
 
 PILOT = 1_000  # matches read first, to guess how many there are
 # Setting FTS5 on a window costs what reading ~500 matches does (measured: ~32 µs against
@@ -43,7 +44,7 @@ DAYS_READ = 4
 # month counts off by a median 4.5% instead of 3.2% (the largest sections: alike, ~13%).
 SAMPLE = 2_500
 LOOKUP_SHARE = 1  # every grouped match is looked up in ``items`` (~1.5 µs each) for its section
-NO_DAY = 1  # the day of an undated item's id (sqlite_query.day_of)
+NO_DAY = 1  # the day of an undated item's id (item_ids.day_of)
 
 
 @dataclass

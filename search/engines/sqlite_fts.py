@@ -29,11 +29,12 @@ from .base import (
 from .sqlite_large import LargeSearch
 from .sqlite_library import CONTENTLESS, sqlite3
 from .sqlite_query import (
-    DAY_SHIFT, FTS_TABLES, ExactSearch, Matching, filter_sql, id_range, item_id, literal_expression, needs_lookup,
+    FTS_TABLES, ExactSearch, Matching, filter_sql, literal_expression, needs_lookup,
 )
+from .item_ids import DAY_SHIFT, id_range, item_id
 
 FILENAME = "index.sqlite3"
-# 3: item ids in the tie order (sqlite_query.item_id); 4: the days table, items by section;
+# 3: item ids in the tie order (item_ids.item_id); 4: the days table, items by section;
 # 5: contentless FTS5 tables (sqlite_library.py), made where the SQLite library can delete from
 # them. Version 4 is read and written as it is (queries and writes are the same for both).
 SCHEMA_VERSION = 5 if CONTENTLESS else 4
@@ -51,7 +52,7 @@ DAYS_TABLE = """CREATE TABLE days (  -- the items of each day, for sampling (sql
 )"""
 SCHEMA = f"""
 CREATE TABLE items (
-    id INTEGER PRIMARY KEY,      -- sqlite_query.item_id: date, articles first, pk
+    id INTEGER PRIMARY KEY,      -- item_ids.item_id: date, articles first, pk
     ident TEXT NOT NULL UNIQUE,  -- "archive.article.12"
     kind TEXT NOT NULL,          -- "article" | "photo"
     pk INTEGER NOT NULL,

@@ -2,7 +2,7 @@
 large archive (``记者`` is in nearly every byline). Counting and scoring every match would cost
 a pass over most of the archive per search; instead:
 
-- **the page** is read in item-id order, which is the tie order (``sqlite_query.item_id``):
+- **the page** is read in item-id order, which is the tie order (``item_ids.item_id``):
   FTS5 walks the match newest first and stops once the page is full. Every literal still
   scored is in at most ``common`` items (``scoring.scored_evidence``), so the items that score
   at all are few: they are scored in full and put first; the rest score 0 and follow in id
@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from .base import KINDS, Deadline, RawHit, RawResults
 from .sqlite_estimate import DaySample
 from .sqlite_query import (
-    FIRST_DATED_ID, Matching, day_of, evidence_filling, filter_sql, id_range, literal, score_sql,
+    Matching, evidence_filling, filter_sql, literal, score_sql,
 )
+from .item_ids import FIRST_DATED_ID, day_of, id_range
 from ..scoring import reported
 
 CHUNK = 200  # rows read from the walk at a time (after the first, page-sized chunk)

@@ -20,8 +20,8 @@ def check_index_output() -> str:
 
 
 @pytest.mark.usefixtures("fresh_index")
-def test_past_the_ceiling_whoosh_archives_are_told_to_move(settings):
-    settings.ARCHIVE_SEARCH = {**settings.ARCHIVE_SEARCH, "ENGINE": "whoosh"}
+def test_past_the_ceiling_whoosh_archives_are_told_to_move(settings, tmp_path):
+    settings.ARCHIVE_SEARCH = {"ENGINE": "whoosh", "LOCATION": str(tmp_path / "whoosh")}
     settings.ARCHIVE_WHOOSH_CEILING = 10  # the seeds hold 17 articles
     report = ingest(SEEDS_DIR)
     assert "超过 Whoosh 检索引擎的适用上限 10 篇" in report and MOVE_COMMAND in report
@@ -30,7 +30,7 @@ def test_past_the_ceiling_whoosh_archives_are_told_to_move(settings):
 
 
 @pytest.mark.usefixtures("fresh_index")
-def test_below_the_ceiling_nothing_is_said(settings):
-    settings.ARCHIVE_SEARCH = {**settings.ARCHIVE_SEARCH, "ENGINE": "whoosh"}
+def test_below_the_ceiling_nothing_is_said(settings, tmp_path):
+    settings.ARCHIVE_SEARCH = {"ENGINE": "whoosh", "LOCATION": str(tmp_path / "whoosh")}
     settings.ARCHIVE_WHOOSH_CEILING = 20000
     assert MOVE_COMMAND not in ingest(SEEDS_DIR)

@@ -15,7 +15,9 @@ from archive.models import Article, PhotoCaption
 from search.engines import engine
 from search.indexing import flush_pending, follow_queue, retrier, schedule
 from search.models import PendingIndexUpdate
-from tests.helpers import article_form, ingest, names, run, titles_found, wait_until, write_lock_held
+from tests.helpers import (
+    article_form, ingest, names, queued_engine_only, run, titles_found, wait_until, write_lock_held,
+)
 
 
 def indexed_count() -> int:
@@ -52,6 +54,7 @@ class TestIndexStaysTrue:
         assert response.status_code == 302
         assert titles_found("外经贸") == []
 
+    @queued_engine_only
     def test_an_ingest_run_writes_the_index_once(self, archive, seed_dir, monkeypatch):
         for path in seed_dir.iterdir():  # every page changed: replaced items, cascaded deletes
             path.write_text(path.read_text(encoding="utf-8").replace("昌吉州", "昌吉回族自治州"), encoding="utf-8")
@@ -71,6 +74,7 @@ class TestIndexStaysTrue:
         assert indexed_count() == 24
         assert titles_found("外经贸") == ["昌吉州促进外经贸发展培训班在闽结业"]
 
+    @queued_engine_only
     def test_the_index_worker_applies_updates_while_it_runs_and_the_rest_when_stopped(self):
         """``index_queue --follow`` beside a bulk ingest: what is queued becomes searchable
         while the worker runs; stopped, it applies what is left and leaves the queue empty."""
@@ -87,6 +91,7 @@ class TestIndexStaysTrue:
         assert titles_found("第二批") == ["政协议政会第二批"]
         assert applied == [2] and not PendingIndexUpdate.objects.exists()
 
+    @queued_engine_only
     def test_the_index_queue_command_applies_what_is_queued(self):
         queued_retitle("昌吉州促进外经贸发展培训班在闽结业", "外经贸培训班圆满结业")
         out = io.StringIO()
@@ -105,6 +110,7 @@ class TestIndexStaysTrue:
         assert [(m.month, m.count) for m in moved.months] == [("2030-05", 1)]
         assert run("外经贸", start=datetime.date(2023, 1, 1), end=datetime.date(2023, 12, 31)).total == 0
 
+    @queued_engine_only
     def test_a_save_while_another_writer_holds_the_lock_is_queued_then_lands(self, staff_client, archive):
         article = Article.objects.get(title="昌吉州政协召开专题协商议政会")
         with write_lock_held(archive):
@@ -150,6 +156,7 @@ class TestIndexStaysTrue:
 
 
 
+@queued_engine_only
 @pytest.mark.django_db(transaction=True)
 class TestAFailedIndex:
     def test_an_edit_that_meets_a_broken_index_is_kept_reported_at_once_and_lands_after_a_rebuild(

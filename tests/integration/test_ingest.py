@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from archive.models import Article, Page, Person, PhotoCaption, Role, Section
 from archive.signals import items_changed
-from tests.helpers import ingest
+from tests.helpers import ingest, queued_engine_only
 from tests.seeds import EXPECTED, SEED_FILES, SEEDS_DIR
 
 pytestmark = pytest.mark.django_db
@@ -198,6 +198,7 @@ def test_search_hook_hears_once_per_page_inside_its_transaction():
     assert heard[0]["in_transaction"]
 
 
+@queued_engine_only
 def test_ingest_queues_index_updates_with_the_page(fresh_index):
     from search.models import PendingIndexUpdate
     ingest(SEED_FILES[4])  # the test's transaction never commits: nothing is flushed

@@ -142,7 +142,7 @@ def test_a_server_refuses_to_start_in_debug_mode_unless_told(tmp_path):
 
     from tools.server import ROOT
 
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DATABASE_URL")}
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DATABASE_URL", "ARCHIVE_SEARCH_ENGINE")}
     env["ARCHIVE_DATA_DIR"] = str(tmp_path)
 
     def gunicorn_check(**told):
