@@ -28,7 +28,8 @@ as_postgres() { $SUDO runuser -u postgres -- "$@"; }
 data_dir() { echo "$ROOT_DIR/$1"; }
 socket_dir() { echo "$ROOT_DIR/sockets/$1"; }
 port_of() { if [ "$1" = primary ]; then echo "$PRIMARY_PORT"; else echo "$REPLICA_PORT"; fi; }
-sql_on_primary() { as_postgres "$BIN/psql" -h "$(socket_dir primary)" -p "$PRIMARY_PORT" -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
+# sql_on_primary SQL [DATABASE]
+sql_on_primary() { as_postgres "$BIN/psql" -h "$(socket_dir primary)" -p "$PRIMARY_PORT" -d "${2:-postgres}" -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 
 install_server() {
   if [ ! -x "$BIN/postgres" ]; then
@@ -96,6 +97,11 @@ start_primary() {
     sql_on_primary "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'"
   sql_on_primary "SELECT 1 FROM pg_database WHERE datname = '$ROLE'" | grep -q 1 ||
     sql_on_primary "CREATE DATABASE $ROLE OWNER $ROLE"
+  # The replication tests make the replica lag on purpose (tests/replication), as the archive's
+  # role, in a database they create: granted in template1 too, which new databases are copied from.
+  for database in template1 "$ROLE"; do
+    sql_on_primary "GRANT EXECUTE ON FUNCTION pg_wal_replay_pause(), pg_wal_replay_resume() TO $ROLE" "$database"
+  done
 }
 
 system_identifier() {
