@@ -87,11 +87,12 @@ def request_reads(replicas_allowed: bool):
         _reads.reset(token)
 
 
-def archive_read_alias() -> str:
+def archive_read_alias(instance=None) -> str:
     reads = _reads.get()
     if reads is None:
         return PRIMARY
-    if not reads.replicas_allowed or reads.wrote or connections[PRIMARY].in_atomic_block:
+    if (not reads.replicas_allowed or reads.wrote or connections[PRIMARY].in_atomic_block
+            or (instance is not None and instance._state.db == PRIMARY)):  # what a row read there relates to
         alias = PRIMARY
     else:
         if reads.replica is None:
@@ -111,7 +112,7 @@ class PrimaryReplicaRouter:
             return None
         if model is not None and model._meta.app_label not in REPLICATED_APPS:
             return PRIMARY
-        return archive_read_alias()
+        return archive_read_alias(hints.get("instance"))
 
     def db_for_write(self, model, **hints):
         reads = _reads.get()

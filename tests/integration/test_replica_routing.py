@@ -110,6 +110,7 @@ def test_staff_who_saved_read_the_primary_for_a_while(client, replica, editor_cl
         assert editor_client.get(archive.get_absolute_url())[READ_FROM] == replica
 
 
+@override_settings(DATABASE_REPLICAS=[])
 def test_without_replicas_nothing_says_where_it_read(client, db):
     ingest(SEEDS_DIR)
     assert READ_FROM not in client.get(reverse("archive:home"))

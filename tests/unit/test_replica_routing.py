@@ -65,3 +65,13 @@ def test_tables_are_made_on_the_primary_only_and_rows_relate_across_aliases():
     assert router.allow_migrate("default", "archive")
     assert not router.allow_migrate("replica1", "archive")
     assert router.allow_relation(Article(), Article())
+
+
+@override_settings(DATABASE_REPLICAS=["replica1"])
+def test_rows_related_to_a_row_read_from_the_primary_are_read_there_too():
+    """A search hit the replica had not replayed is read from the primary; so are its bylines."""
+    article = Article()
+    article._state.db = PRIMARY
+    with request_reads(replicas_allowed=True) as reads:
+        assert router.db_for_read(Article, instance=article) == PRIMARY
+    assert reads.served == [PRIMARY]
