@@ -270,10 +270,21 @@ def sql(url: str, query: str, params=()) -> list[tuple]:
 
 
 def wait_until_replayed(primary_url: str, replica_url: str, seconds: float = 30) -> None:
-    """Until the replica has replayed everything the primary has written so far."""
-    position = sql(primary_url, "SELECT pg_current_wal_lsn()")[0][0]
+    """Until the replica has replayed everything the primary has logged so far. The insert
+    position, not pg_current_wal_lsn(): a transaction that wrote nothing but its commit (an xid
+    taken) commits asynchronously, its commit not yet written out when it returns."""
+    position = sql(primary_url, "SELECT pg_current_wal_insert_lsn()")[0][0]
     assert wait_until(lambda: sql(replica_url, "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (position,))[0][0],
                       seconds), f"the replica did not replay {position} within {seconds} s"
+
+
+def replicas_script(command: str) -> None:
+    """scripts/postgres-replicas.sh ``command``: ``stop-replica``, ``start-replica``."""
+    import subprocess
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "postgres-replicas.sh"
+    result = subprocess.run([str(script), command], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 @contextlib.contextmanager
@@ -310,9 +321,11 @@ class Browser:
         self.opener = build_opener(HTTPCookieProcessor(self.cookies))
 
     def get(self, path: str) -> Answer:
+        """``path`` may hold Chinese characters: they are percent-encoded, as a browser does."""
+        from urllib.parse import quote
         from urllib.request import Request
 
-        return self.open(Request(self.site + path))
+        return self.open(Request(self.site + quote(path, safe="/?&=%+")))
 
     def post(self, path: str, data: dict) -> Answer:
         from urllib.parse import urlencode
