@@ -34,7 +34,7 @@ import random
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ PIN_COOKIE = "archive_read_primary"
 PIN_SALT = "config.replicas.pin"
 CHECK_SECONDS = 1.0  # a replica's lag is asked at most this often (per process and replica)
 DOWN_SECONDS = 5.0  # a replica that could not be reached is not tried again for this long
+QUERY_CANCELED = "57014"  # statement_timeout, or a cancel request
 
 # The replica's lag in seconds: none while it has replayed all it received, else the age of the
 # last transaction it replayed. "<=", not "=": a replica restarted while the primary is idle
@@ -230,6 +231,15 @@ def pin_to_primary(response) -> None:
                                httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
 
 
+def replica_failed(exception: Exception) -> bool:
+    """Whether ``exception`` may be the replica failing: a lost or refused connection, a query
+    cancelled by replay (a hot standby's conflict). A statement stopped for running too long
+    (SQLSTATE 57014, a search's time budget) is not: it would only run as long again on the primary."""
+    if not isinstance(exception, (OperationalError, InterfaceError)):
+        return False
+    return getattr(exception.__cause__, "sqlstate", None) != QUERY_CANCELED
+
+
 def rendered(response):
     if hasattr(response, "render") and callable(response.render):
         response = response.render()
@@ -258,7 +268,7 @@ class ReplicaReadsMiddleware:
     def process_exception(self, request, exception):
         reads = _reads.get()
         if (reads is None or reads.retried or reads.replica in (None, PRIMARY)
-                or request.method not in SAFE_METHODS or not isinstance(exception, (DatabaseError, InterfaceError))):
+                or request.method not in SAFE_METHODS or not replica_failed(exception)):
             return None
         mark_down(reads.replica)
         reads.replica, reads.served, reads.retried = PRIMARY, [], True

@@ -2,12 +2,13 @@
 that is the primary's test database itself (always current, so healthy), and one at a port where
 nothing listens. tests/replication runs the same against real streaming replication."""
 
+import os
 import time
 
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
-from django.db import router, transaction
+from django.db import OperationalError, connection, connections, router, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -74,6 +75,20 @@ def test_a_replica_failing_between_its_check_and_a_query_is_answered_by_the_prim
     assert response[READ_FROM] == "default"
     assert not replicas._health[replica].healthy
     assert "failed during a request" in caplog.text
+
+
+@pytest.mark.skipif("postgres" not in os.environ.get("DATABASE_URL", ""), reason="PostgreSQL's statement timeout")
+def test_a_statement_stopped_for_its_time_is_not_taken_for_a_failing_replica(db):
+    """A search stopped by its time budget would only run as long again on the primary."""
+    with pytest.raises(OperationalError) as stopped, connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 10")
+        cursor.execute("SELECT pg_sleep(1)")
+    assert not replicas.replica_failed(stopped.value)
+    move_replica("unreachable", unreachable_replica())
+    with pytest.raises(OperationalError) as refused:
+        connections["unreachable"].ensure_connection()
+    del connections["unreachable"]
+    assert replicas.replica_failed(refused.value)
 
 
 def test_logins_sessions_and_the_admin_read_the_primary(replica, editor_client, archive):
