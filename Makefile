@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed-requirements
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run serve test test-sqlite test-postgres test-fts5 browser debian-tools loadtest bench bench-100k bench-300k evaluate clean
+.PHONY: setup run serve test test-sqlite test-postgres test-fts5 test-postgres-engine browser debian-tools loadtest bench bench-100k bench-300k evaluate clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,9 +51,10 @@ $(AXE): package.json package-lock.json | debian-tools
 	touch $@
 
 # The whole suite on SQLite, then again on a real PostgreSQL server that scripts/postgres.sh
-# installs and starts on 127.0.0.1, then again with the SQLite FTS5 search engine. Each pass runs
-# the engine contract suite (tests/engines) against every engine; the rest uses the chosen one.
-test: test-sqlite test-postgres test-fts5
+# installs and starts on 127.0.0.1, then again with the SQLite FTS5 search engine, then with the
+# PostgreSQL search engine. Each pass runs the engine contract suite (tests/engines) against every
+# engine; the rest uses the chosen one.
+test: test-sqlite test-postgres test-fts5 test-postgres-engine
 
 test-sqlite: setup browser
 	$(BIN)/python -m pytest
@@ -63,6 +64,16 @@ test-postgres: setup browser
 
 test-fts5: setup browser
 	ARCHIVE_SEARCH_ENGINE=sqlite $(BIN)/python -m pytest
+
+# On the primary that scripts/postgres-replicas.sh starts beside a streaming replica (it prints
+# DATABASE_URL=… and DATABASE_REPLICA_URLS=…): the whole suite with no replica configured (no lag
+# to trip over), then tests/replication with it: the site served by gunicorn from the replica, and
+# from the primary while the replica is stopped or lags.
+test-postgres-engine: setup browser
+	urls=$$(scripts/postgres-replicas.sh) && eval "$$urls" && \
+	ARCHIVE_SEARCH_ENGINE=postgres DATABASE_URL=$$DATABASE_URL DATABASE_REPLICA_URLS= $(BIN)/python -m pytest && \
+	ARCHIVE_SEARCH_ENGINE=postgres DATABASE_URL=$$DATABASE_URL DATABASE_REPLICA_URLS=$$DATABASE_REPLICA_URLS \
+		$(BIN)/python -m pytest tests/replication
 
 # The full load test: 32 connections, 30 s per page, against gunicorn with 2 workers.
 loadtest: $(INSTALLED) browser

@@ -17,6 +17,10 @@ DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://archive.examp
 DJANGO_HTTPS           "1" behind HTTPS: redirect to HTTPS, secure cookies, HSTS
 DJANGO_HSTS_SECONDS    HSTS max-age when DJANGO_HTTPS=1 (default: one year)
 DATABASE_URL           e.g. postgres://user:pass@127.0.0.1:5432/archive (default: SQLite in the data folder)
+DATABASE_REPLICA_URLS  comma-separated streaming replicas of that PostgreSQL primary, read by the
+                       public pages (config/replicas.py; README, "Past one machine"); empty: none
+DATABASE_REPLICA_MAX_LAG  seconds a replica may lag before reads go elsewhere (5)
+DATABASE_REPLICA_PIN_SECONDS  how long a staff browser that saved something reads the primary (10)
 ELASTICSEARCH_URL      e.g. http://es-host:9200, the cluster ARCHIVE_SEARCH_ENGINE=elasticsearch uses
 ARCHIVE_ES_INDEX       the Elasticsearch index name (default: archive)
 ARCHIVE_LIVE_INDEX     "0" for bulk loads: ingest does not update the index (run rebuild_index after)
@@ -93,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.replicas.ReplicaReadsMiddleware",  # after authentication: it pins staff who wrote
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -162,6 +167,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too (not shared-cache memory, which locks whole tables and ignores the
     # busy timeout), so concurrent writers behave in tests as they do in production.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-archive.sqlite3")}
+
+
+
+def replica_databases(urls: list[str], primary: dict) -> dict:
+    """``replica1``, ``replica2``, … for DATABASE_REPLICA_URLS, connected as the primary is. A
+    replica that cannot be reached is given up on after a few seconds, not the system's minutes.
+    Under tests a replica stands for the primary's test database (MIRROR): none is made on it."""
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        replica = dj_database_url.parse(url, conn_max_age=primary["CONN_MAX_AGE"],
+                                        conn_health_checks=primary["CONN_HEALTH_CHECKS"])
+        replica["OPTIONS"] = dict(primary.get("OPTIONS", {})) if replica["ENGINE"] == primary["ENGINE"] else {}
+        if replica["ENGINE"] == "django.db.backends.postgresql":
+            replica["OPTIONS"].setdefault("connect_timeout", 3)
+        replica["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = replica
+    return replicas
+
+
+# Streaming replicas of a PostgreSQL primary (config/replicas.py): the public pages read from a
+# healthy one; writes, the admin, logins and commands use the primary. None: nothing changes.
+DATABASES |= replica_databases(env_list("DATABASE_REPLICA_URLS", ""), DATABASES["default"])
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "5"))
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
+DATABASE_ROUTERS = ["config.replicas.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

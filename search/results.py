@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Prefetch
 
 from archive.models import Article, ArticleContribution, PhotoCaption, PhotoContribution, Section
@@ -232,6 +233,11 @@ def _load(raw_hits: list[RawHit], parsed: ParsedQuery, split: list[SplitWord]) -
         wanted[hit.label].append(hit.pk)
         folded += hit.photos
     loaded = {label: _queryset(label).in_bulk(ids) for label, ids in wanted.items() if ids}
+    for label, found in loaded.items():
+        # Read from a replica (config/replicas.py) that has not replayed what the index already
+        # holds? The primary says whether an item is really gone.
+        if missing := [pk for pk in wanted[label] if pk not in found]:
+            found |= _queryset(label).using(DEFAULT_DB_ALIAS).in_bulk(missing)
     photos = _folded_photos(folded) if folded else {}
     hits = []
     for hit in raw_hits:

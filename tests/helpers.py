@@ -4,6 +4,7 @@ one another."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html as html_module
 import io
 import random
@@ -15,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import override_settings
 
 from search.engines import ON_MACHINE, Batch, Filters, build, engine
@@ -224,6 +225,206 @@ def filter_choices(response, title: str) -> list[str]:
     cl = response.context["cl"]
     return [choice["display"] for spec in cl.filter_specs if spec.title == title and spec.has_output()
             for choice in spec.choices(cl)]
+
+
+# --- read replicas: in the test process ---------------------------------------------------------
+
+@contextlib.contextmanager
+def replica_alias(alias: str, database: dict):
+    """``alias`` is the one read replica meanwhile (config/replicas.py), connected as ``database``
+    says, its health asked afresh. The connection is made for this thread only, not in
+    settings.DATABASES (which pytest-django's test cases would forbid), so the test client's
+    requests reach it. The router sends a request's reads to a replica only outside a transaction
+    on the primary: tests of that need ``transactional_db``."""
+    from config import replicas
+
+    move_replica(alias, database)
+    try:
+        with override_settings(DATABASE_REPLICAS=[alias]):
+            yield alias
+    finally:
+        replicas.close_quietly(alias)
+        replicas.forget_health()
+        del connections[alias]
+
+
+def move_replica(alias: str, database: dict) -> None:
+    """``alias`` is connected as ``database`` says from now on; what its health was is kept."""
+    from django.db.utils import load_backend
+    from django.utils.connection import ConnectionDoesNotExist
+
+    from config import replicas
+
+    with contextlib.suppress(ConnectionDoesNotExist):  # not connected yet
+        replicas.close_quietly(alias)
+    connections[alias] = load_backend(database["ENGINE"]).DatabaseWrapper(database, alias)
+
+
+def primary_as_replica() -> dict:
+    """A "replica" that is the primary's test database itself: always current, so healthy."""
+    return dict(connections["default"].settings_dict)
+
+
+def unreachable_replica() -> dict:
+    """A PostgreSQL replica at a port of this machine where nothing listens."""
+    from tools.server import free_port
+
+    return primary_as_replica() | {"ENGINE": "django.db.backends.postgresql", "HOST": "127.0.0.1",
+                                   "PORT": free_port(), "NAME": "archive", "USER": "archive",
+                                   "PASSWORD": "archive", "OPTIONS": {"connect_timeout": 3}}
+
+
+# --- read replicas: real servers (scripts/postgres-replicas.sh) -------------------------------------
+
+def database_url(url: str, name: str) -> str:
+    """``url`` with its database name replaced by ``name``."""
+    return urlsplit(url)._replace(path="/" + name).geturl()
+
+
+def sql(url: str, query: str, params=()) -> list[tuple]:
+    """Run ``query`` on its own autocommitted connection; its rows ([] when it returns none)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        cursor = connection.execute(query, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def wait_until_replayed(primary_url: str, replica_url: str, seconds: float = 30) -> None:
+    """Until the replica has replayed everything the primary has logged so far. The insert
+    position, not pg_current_wal_lsn(): a transaction that wrote nothing but its commit (an xid
+    taken) commits asynchronously, its commit not yet written out when it returns."""
+    position = sql(primary_url, "SELECT pg_current_wal_insert_lsn()")[0][0]
+    assert wait_until(lambda: sql(replica_url, "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (position,))[0][0],
+                      seconds), f"the replica did not replay {position} within {seconds} s"
+
+
+def replicas_script(command: str) -> None:
+    """scripts/postgres-replicas.sh ``command``: ``stop-replica``, ``start-replica``."""
+    import subprocess
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "postgres-replicas.sh"
+    result = subprocess.run([str(script), command], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@contextlib.contextmanager
+def replay_paused(primary_url: str, replica_url: str):
+    """The replica stops replaying (as a busy one falls behind) meanwhile: it keeps serving what
+    it had. Its lag starts from a transaction committed just before, so it grows from zero."""
+    sql(primary_url, "SELECT txid_current()")  # a commit for the replica to have replayed last
+    wait_until_replayed(primary_url, replica_url)
+    sql(replica_url, "SELECT pg_wal_replay_pause()")
+    try:
+        yield
+    finally:
+        sql(replica_url, "SELECT pg_wal_replay_resume()")
+        wait_until_replayed(primary_url, replica_url)
+
+
+@dataclasses.dataclass
+class Answer:
+    status: int
+    headers: dict
+    text: str
+
+
+class Browser:
+    """A browser against a real server: keeps its cookies, follows redirects, sends the CSRF
+    token with a form as the page's own form would."""
+
+    def __init__(self, site: str):
+        from http.cookiejar import CookieJar
+        from urllib.request import HTTPCookieProcessor, build_opener
+
+        self.site = site
+        self.cookies = CookieJar()
+        self.opener = build_opener(HTTPCookieProcessor(self.cookies))
+
+    def get(self, path: str) -> Answer:
+        """``path`` may hold Chinese characters: they are percent-encoded, as a browser does."""
+        from urllib.parse import quote
+        from urllib.request import Request
+
+        return self.open(Request(self.site + quote(path, safe="/?&=%+")))
+
+    def post(self, path: str, data: dict) -> Answer:
+        from urllib.parse import urlencode
+        from urllib.request import Request
+
+        token = next((c.value for c in self.cookies if c.name == "csrftoken"), "")
+        body = urlencode(data | {"csrfmiddlewaretoken": token}, doseq=True).encode()
+        return self.open(Request(self.site + path, data=body, headers={"Referer": self.site + path}))
+
+    def open(self, request) -> Answer:
+        from urllib.error import HTTPError
+
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return Answer(response.status, dict(response.headers), response.read().decode())
+        except HTTPError as error:
+            return Answer(error.code, dict(error.headers), error.read().decode(errors="replace"))
+
+    def log_in(self, username: str, password: str) -> None:
+        self.get("/admin/login/")
+        answer = self.post("/admin/login/?next=/admin/", {"username": username, "password": password, "next": "/admin/"})
+        assert answer.status == 200 and "/admin/logout/" in answer.text, answer.text[:500]
+
+
+def form_fields(html: str, form_id: str) -> dict[str, list[str]]:
+    """What a browser submits from the form ``form_id`` of a page as it stands: text fields,
+    hidden fields, textareas, the chosen options, the ticked boxes (no buttons)."""
+    from html.parser import HTMLParser
+
+    fields: dict[str, list[str]] = {}
+
+    class Reader(HTMLParser):
+        in_form = multiple = False
+        textarea = select = None
+        chosen: list[str] = []
+        first_option: str | None = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.in_form = a.get("id") == form_id
+            if not self.in_form:
+                return
+            if tag == "input" and a.get("name") and a.get("type", "text") not in ("submit", "button", "image", "file"):
+                if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                    fields.setdefault(a["name"], []).append(a.get("value", "on" if a.get("type") == "checkbox" else ""))
+            elif tag == "textarea" and a.get("name"):
+                self.textarea = a["name"]
+                fields.setdefault(self.textarea, []).append("")
+            elif tag == "select" and a.get("name"):
+                self.select, self.chosen, self.first_option = a["name"], [], None
+                self.multiple = "multiple" in a
+            elif tag == "option" and self.select:
+                value = a.get("value", "")
+                if self.first_option is None:
+                    self.first_option = value
+                if "selected" in a:
+                    self.chosen.append(value)
+
+        def handle_data(self, data):
+            if self.textarea:
+                fields[self.textarea][-1] += data
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.in_form = False
+            elif tag == "textarea" and self.textarea:
+                text = fields[self.textarea][-1]
+                fields[self.textarea][-1] = text[1:] if text.startswith("\n") else text  # as browsers read it
+                self.textarea = None
+            elif tag == "select" and self.select:
+                chosen = self.chosen or ([] if self.multiple or self.first_option is None else [self.first_option])
+                if chosen:
+                    fields[self.select] = chosen
+                self.select = None
+
+    Reader(convert_charrefs=True).feed(html)
+    return fields
 
 
 # --- the browser -------------------------------------------------------------------------------
