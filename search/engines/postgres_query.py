@@ -148,9 +148,9 @@ def occurrences_sql(field_name: str, atom: str) -> Condition:
     overlapping ones too. ``replace`` counts what cannot overlap (most literals) in C; a
     literal that can overlap itself is counted by a look-ahead, one start at a time."""
     column = COLUMNS[field_name][0]
-    if field_name == WORDS:  # each word stands between two spaces of its own
-        needle = f" {atom} "
-        return Condition(f"(length({column}) - length(replace({column}, %s, ''))) / %s", [needle, len(needle)])
-    if _has_border(atom):
+    needle = f" {atom} " if field_name == WORDS else atom  # each word stands between two spaces of its own
+    if field_name != WORDS and _has_border(atom):
         return Condition(f"regexp_count({column}, %s)", [f"(?={atom})"])
-    return Condition(f"(length({column}) - length(replace({column}, %s, ''))) / %s", [atom, len(atom)])
+    # In bytes: a text's byte length is known without reading it, its length in characters is not.
+    return Condition(f"(octet_length({column}) - octet_length(replace({column}, %s, ''))) / %s",
+                     [needle, len(needle.encode())])
