@@ -42,7 +42,7 @@ def fresh_database(primary: str, name: str) -> str:
 
 def sizes_mb(url: str) -> dict:
     with psycopg.connect(url) as db:
-        index = db.execute("SELECT sum(pg_total_relation_size(t::regclass)) FROM unnest(%s::text[]) AS t",
+        index = db.execute("SELECT sum(pg_total_relation_size(t::regclass))::bigint FROM unnest(%s::text[]) AS t",
                            [list(INDEX_TABLES)]).fetchone()[0]
         database = db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
     return {"size_mb": index / 2**20, "database_mb": database / 2**20}
