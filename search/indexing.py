@@ -49,13 +49,22 @@ def schedule(label: str, ids, deleted: bool = False, wait: float = INTERACTIVE_L
     if not ids:
         return
     if engine().transactional:  # PostgreSQL: the index changes in the caller's transaction, no queue
-        engine().write(lambda: documents.batch(label, [] if deleted else ids, deleted=ids if deleted else ()),
-                       timeout=BATCH_LOCK_WAIT, size=len(ids))
+        write_now([(label, [] if deleted else ids, ids if deleted else [])])
         return
     rows = [PendingIndexUpdate(label=label, object_id=str(pk), deleted=deleted) for pk in ids]
     PendingIndexUpdate.objects.bulk_create(rows)
     if flush:
         transaction.on_commit(lambda: flush_or_retry(wait))
+
+
+def write_now(changes: list[tuple[str, list, list]]) -> None:
+    """For an engine that writes in the caller's transaction: (label, ids saved, ids deleted)
+    written at once, in one batch."""
+    changes = [(label, list(saved), list(deleted)) for label, saved, deleted in changes if saved or deleted]
+    if changes:
+        engine().write(lambda: documents.merged([documents.batch(label, saved, deleted=deleted)
+                                                 for label, saved, deleted in changes]),
+                       timeout=BATCH_LOCK_WAIT, size=sum(len(saved) + len(deleted) for _, saved, deleted in changes))
 
 
 def flush_or_retry(wait: float) -> None:

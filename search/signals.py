@@ -9,7 +9,8 @@ from archive.signals import ingest_finished, ingest_running, items_changed
 
 from .capacity import engine_advice
 
-from .indexing import BATCH_LOCK_WAIT, flush_or_retry, schedule
+from .engines import engine
+from .indexing import BATCH_LOCK_WAIT, flush_or_retry, schedule, write_now
 
 ARTICLE, PHOTO = "archive.article", "archive.photocaption"
 
@@ -76,6 +77,9 @@ class QueuedSignalProcessor(BaseSignalProcessor):
     def handle_ingest(self, sender, articles_saved, photos_saved, articles_deleted, photos_deleted, **kwargs):
         # Queued with the change. In an ingest run, written to the index once, when the whole
         # run has finished; otherwise (people merged in the admin) after this commit.
+        if engine().transactional:  # one write for the page, in its transaction
+            write_now([(ARTICLE, articles_saved, articles_deleted), (PHOTO, photos_saved, photos_deleted)])
+            return
         flush = not ingest_running()
         schedule(ARTICLE, articles_deleted, deleted=True, flush=flush)
         schedule(PHOTO, photos_deleted, deleted=True, flush=flush)

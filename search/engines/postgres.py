@@ -45,7 +45,8 @@ ROW = "id, kind, pk, parent, section, month, text_len, words_len, head_len"
 INSERT = (f"INSERT INTO {TABLE} (id, ident, kind, pk, parent, section, month, text_len, words_len, head_len, "
           "text_units, head_units, words, text_tokens, head_tokens, words_tokens) VALUES "
           "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-          "array_to_tsvector(%s::text[]), array_to_tsvector(%s::text[]), array_to_tsvector(%s::text[]))")
+          "array_to_tsvector(string_to_array(%s, ' ')), array_to_tsvector(string_to_array(%s, ' ')), "
+          "array_to_tsvector(string_to_array(%s, ' ')))")  # tokens joined by spaces: one text to send, not an array
 # SQLSTATEs that mean "later": a lock not granted in time, a deadlock broken.
 BUSY_STATES = {"55P03", "40P01"}
 # A write that met another writer's committed row of the same item (see ``write``): done again.
@@ -74,8 +75,9 @@ def _sqlstate(error: BaseException) -> str | None:
     return getattr(error.__cause__, "sqlstate", None) or getattr(error, "sqlstate", None)
 
 
-def _tokens(unit_text: str) -> list[str]:
-    return list(dict.fromkeys([*unit_text, *bigrams(unit_text)]))
+def _tokens(unit_text: str) -> str:
+    """Units and bigrams, each once, joined by spaces (tokens are letters and digits only)."""
+    return " ".join(dict.fromkeys([*unit_text, *bigrams(unit_text)]))
 
 
 def item_row(doc) -> tuple:
@@ -85,7 +87,7 @@ def item_row(doc) -> tuple:
     return (item_id(doc.kind, doc.pk, doc.date), doc.ident, doc.kind, doc.pk, doc.parent, doc.section_id, doc.month,
             field_tokens(doc.text).length, len(found_words), field_tokens(doc.head).length,
             text_units, head_units, "".join(f" {w} " for w in found_words),
-            _tokens(text_units), _tokens(head_units), list(dict.fromkeys(found_words)))
+            _tokens(text_units), _tokens(head_units), " ".join(dict.fromkeys(found_words)))
 
 
 class PostgresEngine(SearchEngine):
