@@ -262,6 +262,10 @@ ARCHIVE_SEARCH_BUDGET_MS = int(os.environ.get("ARCHIVE_SEARCH_BUDGET_MS", "1000"
 ARCHIVE_SEARCH_COMMON_ITEMS = int(os.environ.get("ARCHIVE_SEARCH_COMMON_ITEMS", "5000"))
 # haystack's commands (rebuild_index, update_index) and index classes drive that engine.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "search.haystack_backend.ArchiveSearchEngine"}}
+if ARCHIVE_SEARCH["ENGINE"] == "postgres":
+    # rebuild_index writes each batch in one transaction; an admin save of an item in that batch
+    # waits for its commit: small batches keep that wait short.
+    HAYSTACK_CONNECTIONS["default"]["BATCH_SIZE"] = 100
 
 LOGGING = {
     "version": 1,
