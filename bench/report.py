@@ -83,9 +83,18 @@ def replica_rows(results: list[dict]) -> list[str]:
     lines = []
     for r in results:
         if q := r.get("replica"):
-            lines.append(f"| {label(r)} | {r['size']:,} | {q['requests_per_s']:.0f} | {q['p50_ms']:.0f} / {q['p95_ms']:.0f} "
+            lines.append(f"| {r['engine']} ({q.get('commit', r['machine']['commit'])}) | {r['size']:,} | {q['requests_per_s']:.0f} | {q['p50_ms']:.0f} / {q['p95_ms']:.0f} "
                          f"| {q['errors']} ({q['server_errors']} 5xx) | {q['replica_transactions']:,} / {q['primary_transactions']:,} "
                          f"| {q['ingest_seconds']:.1f} s | {q['replay_after_ingest_s']:.2f} s |")
+    return lines
+
+
+def rebuild_save_rows(results: list[dict]) -> list[str]:
+    lines = []
+    for r in results:
+        if q := r.get("rebuild_saves"):
+            lines.append(f"| {label(r)} | {r['size']:,} | {q['rebuild_seconds']:.0f} s ({q['rebuild_articles_per_s']:.0f} articles/s) "
+                         f"| {q['saves']} | {q['p50_ms']:.0f} / {q['p95_ms']:.0f} / {q['max_ms']:.0f} | {q['over_500_ms']} |")
     return lines
 
 
@@ -236,6 +245,16 @@ def write() -> None:
         "| ingest took | replica caught up after the ingest |",
         "|---|---|---|---|---|---|---|---|",
         *replica_rows(results),
+        "",
+        "## Admin saves while rebuild_index runs (PostgreSQL engine)",
+        "",
+        "`python -m bench.rebuild_saves` on a benchmark's archive: `rebuild_index` in one process, and in "
+        "another a random article re-saved every 50 ms in a transaction of its own, as the admin does "
+        "(its index row written in that transaction). The bound is half a second.",
+        "",
+        "| engine (commit) | articles | rebuild took | saves | save p50 / p95 / max ms | saves over 500 ms |",
+        "|---|---|---|---|---|---|",
+        *rebuild_save_rows(results),
         "",
         "## Targets on this 2-core machine",
         "",

@@ -138,13 +138,23 @@ def run_size(engine: str, size: int, real, queries: list[dict], wrk_duration: in
     result["page_times"], result["pages_wrk"] = pages_served(root, bulk, wrk_duration)
     result["memory"] = {"worker_rss_mb": result["page_times"].pop("worker_rss_mb", None)}
     if database and wrk_duration:
-        print(f"[{size}] the replica serving pages while the primary ingests a week …", flush=True)
-        week = make_pages(real[-REPLICA_PAGES:], seed=98, start=datetime.date(2026, 2, 2), years=0, prefix="week")
-        write_pages(week, root / "week")
-        paths = json.loads((root / "page_urls.json").read_text(encoding="utf-8"))
-        result["replica"] = postgres.replica_reads(root, live, postgres.on_database(replica, f"bench_{size}"),
-                                                   root / "week", [paths[name] for name in WRK_PAGES], wrk_duration)
+        result["replica"] = replica_reads(root, live, real, size, "week")
     return result
+
+
+def replica_reads(root: Path, env: dict, real, size: int, name: str) -> dict:
+    """The replica serving pages while the primary ingests a week's pages, new ones (``name``)."""
+    print(f"[{size}] the replica serving pages while the primary ingests a week …", flush=True)
+    week = make_pages(real[-REPLICA_PAGES:], seed=98, start=datetime.date(2026, 2, 2), years=0, prefix=name)
+    write_pages(week, root / name)
+    paths = json.loads((root / "page_urls.json").read_text(encoding="utf-8"))
+    replica = postgres.on_database(postgres.servers()[1], f"bench_{size}")
+    return postgres.replica_reads(root, env, replica, root / name, [paths[page] for page in WRK_PAGES], 30)
+
+
+def archive_database(engine: str, size: int) -> dict:
+    """The PostgreSQL engine's archive of an earlier full run: its DATABASE_URL (others: none)."""
+    return {"DATABASE_URL": postgres.on_database(postgres.servers()[0], f"bench_{size}")} if engine == "postgres" else {}
 
 
 def retime_pages(engine: str, size: int, wrk_duration: int, about: dict) -> None:
@@ -153,6 +163,7 @@ def retime_pages(engine: str, size: int, wrk_duration: int, about: dict) -> None
     root, path = WORK / f"{engine}-{size}", RESULTS / f"{engine}-{size}.json"
     result = json.loads(path.read_text(encoding="utf-8"))
     env = production_env(root / "data") | {"ARCHIVE_SEARCH_ENGINE": engine, "ARCHIVE_INDEX_DIR": str(root / "index")}
+    env |= archive_database(engine, size)
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     print(f"[{size}] the search mix again at {about['commit']} …", flush=True)
@@ -161,6 +172,9 @@ def retime_pages(engine: str, size: int, wrk_duration: int, about: dict) -> None
     result["page_times"], result["pages_wrk"] = pages_served(root, env, wrk_duration)
     result["memory"] = {"worker_rss_mb": result["page_times"].pop("worker_rss_mb", None)}
     result["pages_machine"] = about
+    if "DATABASE_URL" in env and wrk_duration:
+        result["replica"] = replica_reads(root, env | {"ARCHIVE_LIVE_INDEX": "1"}, real_articles(), size,
+                                          f"week-{about['commit']}") | {"commit": about["commit"]}
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
 
 

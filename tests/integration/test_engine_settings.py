@@ -31,6 +31,11 @@ def test_elasticsearch_needs_its_url_and_its_url_alone_chooses_nothing(tmp_path)
     assert manage_check(tmp_path, ARCHIVE_SEARCH_ENGINE="sqlite").returncode == 0
 
 
+def test_the_postgresql_engine_needs_the_archive_in_postgresql(tmp_path):
+    done = manage_check(tmp_path, ARCHIVE_SEARCH_ENGINE="postgres")  # the archive in SQLite
+    assert done.returncode != 0 and "DATABASE_URL=postgres://" in done.stderr
+
+
 SEARCH_ONCE = """
 import django, sys
 django.setup()
