@@ -39,8 +39,6 @@ from .item_ids import FIRST_DATED_ID, day_of, item_id
 from .postgres_query import COLUMNS, PEOPLE, TABLE, TOTALS, Condition, kept_condition, literal_condition, occurrences_sql
 
 NO_DAY = 1  # day_of() an undated item's id
-SAMPLE_ITEMS = 10_000  # about how many items a large search's counts are estimated from
-SAMPLE_MODULUS = 1024  # the sample: items whose id % this is below a share (migration 0003)
 CHUNK = 200  # rows read at a time when walking the matches in id order
 COMPACT_EVERY = 256  # every so many writes, the totals' rows are folded into one
 ROW = "id, kind, pk, parent, section, month, text_len, words_len, head_len"
@@ -376,29 +374,17 @@ class PostgresSearch:
                           months=dict(months), approximate=approximate)
 
     def _counts(self) -> tuple[list[tuple], bool]:
-        """(section, month, items) of the kept items, photos folded into a kept article left out;
-        and whether estimated. In an archive of more than twice SAMPLE_ITEMS items they are
-        counted on the items whose ``id % 1024`` falls below a share (about SAMPLE_ITEMS of them,
-        found by their own index) and scaled up: counting all of a common word's matches reads
-        most of the table (记者 at 100,000 articles: ~95,000 rows)."""
-        kept = self.kept
-        if self.items <= 2 * SAMPLE_ITEMS:
-            return self._query(
-                f"WITH kept AS MATERIALIZED (SELECT id, kind, pk, parent, section, month FROM {TABLE} WHERE {kept.sql}) "
-                "SELECT section, month, count(*) FROM kept WHERE kind = 'article' OR parent IS NULL "
-                "OR parent NOT IN (SELECT pk FROM kept WHERE kind = 'article') GROUP BY section, month",
-                kept.params), False
-        share = max(1, SAMPLE_MODULUS * SAMPLE_ITEMS // self.items)
-        sample = Condition(f"id %% {SAMPLE_MODULUS} < %s", [share])  # %%: the modulo, not a placeholder
-        sampled = self._query(f"SELECT count(*) FROM {TABLE} WHERE {sample.sql}", sample.params)[0][0]
-        in_sample = kept & sample
-        # A sampled photo's article is mostly not in the sample: whether it is kept is looked up.
-        counted = self._query(
-            f"SELECT section, month, count(*) FROM {TABLE} AS k WHERE {in_sample.sql} AND (k.kind = 'article' "
-            f"OR k.parent IS NULL OR NOT EXISTS (SELECT 1 FROM {TABLE} WHERE {TABLE}.ident = 'archive.article.' || k.parent "
-            f"AND {kept.sql})) GROUP BY section, month", in_sample.params + kept.params)
-        scale = self.items / max(1, sampled)
-        return [(section, month, round(n * scale)) for section, month, n in counted], True
+        """(section, month, items) of the kept items, photos folded into a kept article left out,
+        counted exactly (the GIN index's matches, each row read without its tokens); and False:
+        not an estimate. Counting a sample instead (the items with ``id % 1024`` below a share,
+        through an index of their own) was no faster: PostgreSQL checked the match on each sampled
+        row's TOASTed tokens rather than intersect the two indexes — 记者 at 100,000 articles,
+        187 ms for the sample against 191 ms for all ~95,000 matches."""
+        return self._query(
+            f"WITH kept AS MATERIALIZED (SELECT id, kind, pk, parent, section, month FROM {TABLE} WHERE {self.kept.sql}) "
+            "SELECT section, month, count(*) FROM kept WHERE kind = 'article' OR parent IS NULL "
+            "OR parent NOT IN (SELECT pk FROM kept WHERE kind = 'article') GROUP BY section, month",
+            self.kept.params), False
 
     def _by_relevance(self, need: int) -> tuple[list[Row], dict[int, int]]:
         """The items that score, best first, then the rest newest first (score 0). Only items

@@ -4,7 +4,6 @@ never queued. Also how it reports a lock held too long, a search over its budget
 that were never made. (The contract suite checks its results against the other engines'.)"""
 
 import dataclasses
-import datetime
 import threading
 
 import pytest
@@ -164,24 +163,3 @@ def test_a_write_that_read_an_item_another_writer_has_since_indexed_reads_it_aga
     assert found(engine, "新标题") == [1] and found(engine, "旧标题") == []
     engine.clear(timeout=5)
 
-
-def test_a_large_search_in_a_large_archive_estimates_its_counts_from_a_sample(engine, monkeypatch):
-    """Past twice SAMPLE_ITEMS items, a search matching more than ``common`` items counts its
-    facets on a sample of the items and scales them up; its hits are the exact ones."""
-    from search.engines import postgres
-
-    days = [datetime.date(2020, 1, 1) + datetime.timedelta(days=7 * n) for n in range(100)]
-    documents = [IndexDocument("article", 100 + n, ("招商引资" if n % 2 else "葡萄酒节") + f"第{n}篇", date=days[n % 100],
-                               section_id=1 + n % 3) for n in range(2_000)]
-    documents += [IndexDocument("photo", 5_000 + n, "招商引资现场", date=days[n % 100], parent=101 + 2 * n) for n in range(200)]
-    engine.write(lambda: Batch(documents), timeout=60)
-    request = SearchRequest(parse_query("招商"), common=50)
-    exact = engine.search(request)
-    monkeypatch.setattr(postgres, "SAMPLE_ITEMS", 400)
-    estimated = engine.search(request)
-    assert not exact.approximate and exact.total == 1_000 + len(DOCUMENTS)  # the photos are folded into their articles
-    assert estimated.approximate and 0.75 * exact.total <= estimated.total <= 1.25 * exact.total
-    assert set(estimated.sections) == set(exact.sections) and set(estimated.months) <= set(exact.months)
-    for section, n in exact.sections.items():
-        assert 0.6 * n <= estimated.sections[section] <= 1.4 * n
-    assert [(h.pk, h.score, h.photos) for h in estimated.hits] == [(h.pk, h.score, h.photos) for h in exact.hits]
