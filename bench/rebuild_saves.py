@@ -41,10 +41,11 @@ def main() -> None:
         times.append((time.perf_counter() - begin) * 1000)
         time.sleep(SAVE_EVERY)
     seconds = time.perf_counter() - started
+    slowest_at = times.index(max(times)) / len(times)  # how far into the rebuild the slowest save came
     times.sort()
     found = {"saves": len(times), "rebuild_seconds": seconds, "rebuild_articles_per_s": len(pks) / seconds,
              "p50_ms": times[len(times) // 2], "p95_ms": times[int(len(times) * 0.95)], "max_ms": times[-1],
-             "over_500_ms": sum(t > 500 for t in times), "rebuild_returncode": rebuild.returncode}
+             "over_500_ms": sum(t > 500 for t in times), "slowest_at_share": slowest_at, "rebuild_returncode": rebuild.returncode}
     print(json.dumps(found))
     if len(sys.argv) > 1:
         path = Path(sys.argv[1])
