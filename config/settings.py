@@ -265,7 +265,7 @@ HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "search.haystack_backend.ArchiveSe
 if ARCHIVE_SEARCH["ENGINE"] == "postgres":
     # rebuild_index writes each batch in one transaction; an admin save of an item in that batch
     # waits for its commit: small batches keep that wait short.
-    HAYSTACK_CONNECTIONS["default"]["BATCH_SIZE"] = 100
+    HAYSTACK_CONNECTIONS["default"]["BATCH_SIZE"] = 25
 
 LOGGING = {
     "version": 1,
