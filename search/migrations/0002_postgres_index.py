@@ -7,7 +7,7 @@ import search.models
 
 # fastupdate = off: with GIN's pending list, the insert that fills it (4 MB) moves it into the
 # index itself — an admin save that happened to be that insert took up to 1.8 s during a rebuild
-# at 10,000 articles; without it no save took more than 165 ms (the rebuild 2.2 times as long).
+# at 10,000 articles; without it the slowest of 1,438 saves took 477 ms (bench/NOTES.md).
 TABLES = """
 CREATE TABLE search_pg_item (
     id bigint PRIMARY KEY,
