@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 
+from collections.abc import Iterable
+
 from .base import FIRST_DATE, NO_DATE, Filters
 
 # items.id = date ordinal · 2³³ + (article: 2³²) + primary key: descending ids are the tie order.
@@ -38,3 +40,17 @@ def id_range(filters: Filters) -> tuple[int, int]:
 def day_of(identifier: int) -> int:
     """The date ordinal an item id was made from (1: undated)."""
     return identifier >> DAY_SHIFT
+
+
+NO_DAY = NO_DATE.toordinal()  # day_of() an undated item's id
+
+
+def whole_days(walk: Iterable[tuple], need: int) -> list[tuple]:
+    """The first ``need`` rows (item id first) of a walk in id order and the rest of the last
+    one's day: a day's items are ordered by score, so a page sorted by date may take any of them."""
+    rows: list[tuple] = []
+    for row in walk:
+        if len(rows) >= need and day_of(row[0]) != day_of(rows[need - 1][0]):
+            break
+        rows.append(row)
+    return rows

@@ -35,10 +35,9 @@ from django.db import DatabaseError, connections, router, transaction
 from ..analyzers import bigrams, field_tokens, units, words
 from ..scoring import HEAD, TEXT, WORDS, bm25, idf, quantized, reported, scored_evidence
 from .base import KINDS, Batch, Deadline, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest, SearchTooExpensive
-from .item_ids import FIRST_DATED_ID, day_of, item_id
+from .item_ids import FIRST_DATED_ID, NO_DAY, day_of, item_id, whole_days
 from .postgres_query import COLUMNS, PEOPLE, TABLE, TOTALS, Condition, kept_condition, literal_condition, occurrences_sql
 
-NO_DAY = 1  # day_of() an undated item's id
 CHUNK = 200  # rows read at a time when walking the matches in id order
 COMPACT_EVERY = 256  # every so many writes, the totals' rows are folded into one
 ROW = "id, kind, pk, parent, section, month, text_len, words_len, head_len"
@@ -412,10 +411,10 @@ class PostgresSearch:
         """Whole days of kept items from the newest (or the oldest, undated last): a day's
         items are ordered by score, so the page may take any of them."""
         if self.request.sort == "newest":
-            return _whole_days(self._walk(descending=True), need)
-        rows = _whole_days(self._walk(descending=False, after=FIRST_DATED_ID - 1), need)
+            return whole_days(self._walk(descending=True), need)
+        rows = whole_days(self._walk(descending=False, after=FIRST_DATED_ID - 1), need)
         if len(rows) < need:
-            rows += _whole_days(self._walk(descending=True, before=FIRST_DATED_ID), need - len(rows))
+            rows += whole_days(self._walk(descending=True, before=FIRST_DATED_ID), need - len(rows))
         return rows
 
     def _walk(self, descending: bool, after: int | None = None, before: int | None = None):
@@ -457,11 +456,3 @@ class PostgresSearch:
             photos.setdefault(parent, []).append(pk)
         return photos
 
-
-def _whole_days(walk, need: int) -> list[Row]:
-    rows: list[Row] = []
-    for row in walk:
-        if len(rows) >= need and day_of(row.id) != day_of(rows[need - 1].id):
-            break
-        rows.append(row)
-    return rows

@@ -29,7 +29,7 @@ import math
 from dataclasses import dataclass
 
 from .base import Filters
-from .item_ids import ARTICLE_BIT, DAY_SHIFT, PK_MASK, id_range
+from .item_ids import ARTICLE_BIT, DAY_SHIFT, NO_DAY, PK_MASK, id_range
 from .sqlite_query import Matching, filter_sql, needs_lookup
 
 PILOT = 1_000  # matches read first, to guess how many there are
@@ -44,7 +44,6 @@ DAYS_READ = 4
 # month counts off by a median 4.5% instead of 3.2% (the largest sections: alike, ~13%).
 SAMPLE = 2_500
 LOOKUP_SHARE = 1  # every grouped match is looked up in ``items`` (~1.5 µs each) for its section
-NO_DAY = 1  # the day of an undated item's id (item_ids.day_of)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from .sqlite_estimate import DaySample
 from .sqlite_query import (
     Matching, evidence_filling, filter_sql, literal, score_sql,
 )
-from .item_ids import FIRST_DATED_ID, day_of, id_range
+from .item_ids import FIRST_DATED_ID, NO_DAY, day_of, id_range, whole_days
 from ..scoring import reported
 
 CHUNK = 200  # rows read from the walk at a time (after the first, page-sized chunk)
@@ -34,7 +34,6 @@ FOLD_PROBES = 32  # sampled photos whose article is looked up, to estimate how m
 # match ~100 µs, walking one match and looking it up among the evidence ~0.3 µs.
 PROBE_COST, WALK_COST = 100.0, 0.3
 WALKED_PER_EVIDENCE = 200  # a match up to this many times the evidence is walked, not intersected by FTS5
-NO_DAY = 1  # day_of() an undated item's id
 
 
 class LargeSearch:
@@ -67,11 +66,11 @@ class LargeSearch:
         if self.request.sort == "relevance":
             return self._by_relevance(need)[offset:need]
         if self.request.sort == "newest":
-            rows = self._whole_days(self._walk(descending=True), need)
+            rows = whole_days(self._walk(descending=True), need)
             return sorted(self._scored(rows), key=lambda r: (-day_of(r[0]), -r[4], -r[0]))[offset:need]
-        rows = self._whole_days(self._walk(descending=False, start=FIRST_DATED_ID - 1), need)
+        rows = whole_days(self._walk(descending=False, start=FIRST_DATED_ID - 1), need)
         if len(rows) < need:  # undated items last
-            rows += self._whole_days(self._walk(descending=True, start=FIRST_DATED_ID), need - len(rows))
+            rows += whole_days(self._walk(descending=True, start=FIRST_DATED_ID), need - len(rows))
         return sorted(self._scored(rows), key=lambda r: (day_of(r[0]) == NO_DAY, day_of(r[0]), -r[4], -r[0]))[offset:need]
 
     def _by_relevance(self, need: int) -> list[tuple]:
@@ -151,17 +150,6 @@ class LargeSearch:
         if query.excluded or len(query.groups) != 1 or any(len(c.atoms) != 1 for c in query.groups[0]):
             return False
         return set(literals) <= {c.atoms[0] for c in query.groups[0]}
-
-    @staticmethod
-    def _whole_days(walk: Iterator[tuple], need: int) -> list[tuple]:
-        """The first ``need`` rows of the walk and the rest of the last one's day: a day's
-        items are ordered by score, so the page may take any of them."""
-        rows: list[tuple] = []
-        for row in walk:
-            if len(rows) >= need and day_of(row[0]) != day_of(rows[need - 1][0]):
-                break
-            rows.append(row)
-        return rows
 
     def _walk(self, descending: bool, start: int | None = None) -> Iterator[tuple]:
         """(id, kind, pk, parent) of every kept, unfolded item in id order, from after
