@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 
 from archive.models import Person, PersonAlias, Section
 
-from .query import QueryTooComplex, parse_query
+from .advanced import AdvancedQuery
+from .query import AUTHOR, HEAD, SECTION, TEXT, QueryError, parse_query
 from .results import SearchResults, search
 from .engines import Filters
 
@@ -86,18 +87,32 @@ class SearchForm(forms.Form):
         text = self.cleaned_data.get("q") or ""
         try:
             self.parsed = parse_query(text)
-        except QueryTooComplex as error:
+        except QueryError as error:
             raise ValidationError(str(error)) from None
+        self.named = {}
+        if name := self.parsed.named.get(AUTHOR):
+            self.named["person"] = _person_named(name)
+        if name := self.parsed.named.get(SECTION):
+            self.named["section"] = _section_named(name)
         return text
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise ValidationError("起始日期不能晚于截止日期。")
+        for name, chosen in getattr(self, "named", {}).items():  # 作者:… in the query and ?person= disagree
+            if data.get(name) and data[name] != chosen:
+                label = self.fields[name].label
+                raise ValidationError(f"检索词中的{label}“{chosen}”与筛选的{label}“{data[name]}”不同,请只保留一个。")
         return data
 
     def has_filters(self) -> bool:
-        return any(self.cleaned_data.get(name) for name in ("section", "type", "person", "start", "end"))
+        named = getattr(self, "named", {})
+        return bool(named) or any(self.cleaned_data.get(name) for name in ("section", "type", "person", "start", "end"))
+
+    def _chosen(self, name: str):
+        """The section or person chosen by parameter, or named in the query (作者:刘茜)."""
+        return self.cleaned_data.get(name) or getattr(self, "named", {}).get(name)
 
     def search(self) -> SearchResults | None:
         """None when there is nothing to look for (an empty or punctuation-only query). The
@@ -107,10 +122,78 @@ class SearchForm(forms.Form):
         if parsed.is_empty and not self.has_filters():
             return None
         data = self.cleaned_data
-        filters = Filters(section_id=data["section"].pk if data.get("section") else None, kind=data.get("type") or "",
-                          person_id=data["person"].pk if data.get("person") else None,
+        section, person = self._chosen("section"), self._chosen("person")
+        filters = Filters(section_id=section.pk if section else None, kind=data.get("type") or "",
+                          person_id=person.pk if person else None,
                           start=data.get("start"), end=data.get("end"))
         return search(parsed, filters, sort=data.get("sort") or "relevance", page=data.get("page") or 1)
 
     def errors_text(self) -> str:
         return ";".join(str(e) for errors in self.errors.values() for e in errors)
+
+
+SECTION_CANDIDATES = 8  # sections offered when a 栏目: name is part of several
+
+
+def _person_named(name: str) -> Person:
+    """The person ``作者:`` names: by name, or by another printing of it (an alias)."""
+    person = Person.objects.filter(name=name).first()
+    alias = None if person else PersonAlias.objects.filter(name=name).select_related("person").first()
+    if person or alias:
+        return person or alias.person
+    raise ValidationError(f"档案中没有署名为“{name}”的作者。作者名要与署名完全一致,例如 作者:刘茜。")
+
+
+def _section_named(name: str) -> Section:
+    """The section ``栏目:`` names: by its whole name, else the one section whose name holds it."""
+    exact = Section.objects.filter(name=name).first()
+    if exact:
+        return exact
+    holding = list(Section.objects.filter(name__contains=name).order_by("name").values_list("name", flat=True)[:SECTION_CANDIDATES + 1])
+    if len(holding) == 1:
+        return Section.objects.get(name=holding[0])
+    if not holding:
+        raise ValidationError(f"没有名称含“{name}”的栏目。")
+    listed = "、".join(f"“{n}”" for n in holding[:SECTION_CANDIDATES]) + ("等" if len(holding) > SECTION_CANDIDATES else "")
+    raise ValidationError(f"名称含“{name}”的栏目不止一个:{listed}。请写出栏目全名(含空格时加引号)。")
+
+
+class AdvancedSearchForm(SearchForm):
+    """The advanced search: boxes that write the query (``search/advanced.py``), and the
+    search's own section, type and date filters."""
+
+    q = sort = page = person = None  # written from the boxes below; the results page sorts and pages
+    all_words = QueryField(label="包含全部词语", required=False, max_length=MAX_QUERY_CHARS)
+    phrase = QueryField(label="包含完整词组", required=False, max_length=MAX_QUERY_CHARS)
+    any_words = QueryField(label="包含任意一个词语", required=False, max_length=MAX_QUERY_CHARS)
+    none_words = QueryField(label="不包含这些词语", required=False, max_length=MAX_QUERY_CHARS)
+    where = forms.ChoiceField(label="词语出现在", required=False, choices=[(TEXT, "全文任意位置"), (HEAD, "标题中")],
+                              error_messages={"invalid_choice": "词语位置(where)只能是 text 或 head。"})
+    author = QueryField(label="作者", required=False, max_length=100)
+    field_order = ["all_words", "phrase", "any_words", "none_words", "where", "author"]
+
+    def clean(self):
+        data = super().clean()
+        query = AdvancedQuery(data.get("all_words") or "", data.get("phrase") or "", data.get("any_words") or "",
+                              data.get("none_words") or "", data.get("where") or TEXT, data.get("author") or "")
+        self.written = query.written()
+        if len(self.written) > MAX_QUERY_CHARS:
+            raise ValidationError(f"写成的检索式太长了,最多 {MAX_QUERY_CHARS} 个字。")
+        try:  # the results page parses it again; what it would refuse is said here, on the form
+            parsed = parse_query(self.written)
+            self.named = {}
+            if name := parsed.named.get(AUTHOR):
+                self.named["person"] = _person_named(name)
+        except QueryError as error:
+            raise ValidationError(str(error)) from None
+        if parsed.is_empty and not self.has_filters():
+            raise ValidationError("请至少填写一个词语或筛选条件。")
+        return data
+
+    def results_address(self) -> dict[str, str]:
+        """The results page's parameters: the written query and the filters chosen."""
+        data = self.cleaned_data
+        values = {"q": self.written, "section": data["section"].pk if data.get("section") else "",
+                  "type": data.get("type") or "", "start": data["start"].isoformat() if data.get("start") else "",
+                  "end": data["end"].isoformat() if data.get("end") else ""}
+        return {name: str(value) for name, value in values.items() if value}

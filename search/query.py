@@ -4,7 +4,12 @@ Syntax: words separated by spaces must all match; ``"…"`` (or “…”, 「�
 ``OR`` between two words matches either; a leading ``-`` excludes. A word without spaces is
 segmented by jieba and each segment must match; runs of one-character segments (and of Latin
 letters and figures, ``15+4``) are matched as one piece (``全警`` is not split into 全 + 警).
-Anything else — ``title:``, ``[a TO b]``, ``*`` — is plain text.
+A field name and a colon before a word or phrase (``标题:招商``, ``title:"开门红"``,
+``-标题:会议``) looks for it in that field only (``FIELDS``); ``作者:`` and ``栏目:`` name a person
+and a section, which the search page turns into its person and section filters
+(``ParsedQuery.named``). A word shaped like a field name but unknown (``时间:``) is an error
+(``UnknownField``), never plain text: the reader is told the fields and to quote the text.
+Anything else — ``[a TO b]``, ``*`` — is plain text.
 
 The result is a tree of *literals* (runs of units, ``search/analyzers.py``): an item matches a
 literal when its text contains it. Each engine compiles that tree in its own module
@@ -13,6 +18,7 @@ literal when its text contains it. Each engine compiles that tree in its own mod
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import rjieba
@@ -30,15 +36,37 @@ MAX_RUN = 8  # the same letter or character in a row inside one literal ("aaaaaa
 MAX_DIGIT_RUN = 16  # … and the same digit ("1000000000" is a number)
 
 
-class QueryTooComplex(ValueError):
-    """A query over one of the limits; the message names the limit, for the reader."""
+class QueryError(ValueError):
+    """A query that cannot be run as typed; the message says why, for the reader."""
+
+
+class QueryTooComplex(QueryError):
+    """A query over one of the limits; the message names the limit."""
+
+
+class UnknownField(QueryError):
+    """A field name the archive does not have, or one used where it cannot be."""
+
+
+# Where a literal is looked for: everything printed, or the headline (kicker, title, subtitle;
+# a photo's caption). The names are the scoring's fields (``search/scoring.py``).
+TEXT, HEAD = "text", "head"
+# Fields that name a row rather than hold text: resolved to the search's filters by the form.
+AUTHOR, SECTION = "author", "section"
+FIELDS = {"标题": HEAD, "title": HEAD, "作者": AUTHOR, "author": AUTHOR, "栏目": SECTION, "section": SECTION}
+FIELD_NAMES = "标题、作者、栏目(title、author、section)"
+# What is read as a field name before a colon: Latin letters, or two to four Chinese characters
+# (``http:`` and ``时间:`` are refused as unknown fields, not searched as text).
+FIELD_PREFIX = re.compile(r"([A-Za-z]{1,12}|[\u4e00-\u9fff]{2,4})[:：]")
 
 
 @dataclass
 class Clause:
-    """One word or quoted phrase: all of its atoms must occur (each atom literally)."""
+    """One word or quoted phrase: all of its atoms must occur (each atom literally), in
+    ``field`` (``TEXT`` or ``HEAD``)."""
 
     atoms: list[str]
+    field: str = TEXT
 
     @property
     def run(self) -> str:
@@ -50,7 +78,31 @@ class Clause:
 class ParsedQuery:
     groups: list[list[Clause]] = field(default_factory=list)  # AND of groups; a group is an OR
     excluded: list[Clause] = field(default_factory=list)
-    whole: str = ""  # every positive literal in order, as one; empty when the query has alternatives (OR)
+    whole: str = ""  # every positive literal in order, as one; empty when the query has alternatives (OR) or fields
+    named: dict[str, str] = field(default_factory=dict)  # AUTHOR/SECTION → the name typed (作者:刘茜)
+
+    @property
+    def has_fields(self) -> bool:
+        """Whether a clause looks in a field other than the text."""
+        return any(c.field != TEXT for c in [*(c for g in self.groups for c in g), *self.excluded])
+
+    @property
+    def in_text(self) -> ParsedQuery:
+        """What an item's text must hold for it to match: every group, each clause looked for
+        in the text (what a field holds, the text holds too), and the excluded text clauses.
+        An engine matches this, then checks ``field_groups`` and ``field_excluded``."""
+        groups = [[Clause(c.atoms) for c in group] for group in self.groups]
+        return ParsedQuery(groups, [c for c in self.excluded if c.field == TEXT], self.whole)
+
+    @property
+    def field_groups(self) -> list[list[Clause]]:
+        """Groups with a clause that looks in a field: one of their clauses must be found where
+        it looks."""
+        return [group for group in self.groups if any(c.field != TEXT for c in group)]
+
+    @property
+    def field_excluded(self) -> list[Clause]:
+        return [c for c in self.excluded if c.field != TEXT]
 
     @property
     def is_empty(self) -> bool:
@@ -74,8 +126,32 @@ class ParsedQuery:
         return list({clause.run: clause for clause in clauses}.values())
 
 
-def _raw_tokens(text: str) -> list[tuple[str, bool, bool]]:
-    """(text, quoted, negated) in order; an unclosed quote runs to the end."""
+@dataclass(frozen=True)
+class Token:
+    text: str
+    quoted: bool = False
+    negated: bool = False
+    field: str = TEXT
+
+
+def _field_at(text: str, i: int) -> tuple[str, int]:
+    """(field, where its value starts) for a field prefix at ``i``; (TEXT, i) when there is none."""
+    prefix = FIELD_PREFIX.match(text, i)
+    if not prefix:
+        return TEXT, i
+    name = prefix.group(1)
+    known = FIELDS.get(name) or FIELDS.get(name.lower())
+    if not known:
+        raise UnknownField(f"没有“{name}”这个检索字段。可用的字段:{FIELD_NAMES}。"
+                           f"要查找“{prefix.group(0)}”这几个字,请给它加上引号。")
+    end = prefix.end()
+    if end >= len(text) or text[end].isspace():
+        raise UnknownField(f"“{prefix.group(0)}”后面缺少要查找的文字(冒号与文字之间不要留空格)。")
+    return known, end
+
+
+def _raw_tokens(text: str) -> list[Token]:
+    """Tokens in order; an unclosed quote runs to the end."""
     tokens, i = [], 0
     while i < len(text):
         ch = text[i]
@@ -85,18 +161,19 @@ def _raw_tokens(text: str) -> list[tuple[str, bool, bool]]:
         negated = ch in "-－" and i + 1 < len(text) and not text[i + 1].isspace()
         if negated:
             i += 1
-            ch = text[i]
+        where, i = _field_at(text, i)
+        ch = text[i]
         if ch in QUOTE_PAIRS:
             closer = QUOTE_PAIRS[ch]
             end = text.find(closer, i + 1)
             end = len(text) if end < 0 else end
-            tokens.append((text[i + 1:end], True, negated))
+            tokens.append(Token(text[i + 1:end], True, negated, where))
             i = end + 1
             continue
         end = i
         while end < len(text) and not text[end].isspace() and text[end] not in QUOTE_PAIRS:
             end += 1
-        tokens.append((text[i:end], False, negated))
+        tokens.append(Token(text[i:end], False, negated, where))
         i = end
     return tokens
 
@@ -125,30 +202,57 @@ def _atoms(text: str, quoted: bool) -> list[str]:
 def parse_query(text: str) -> ParsedQuery:
     """The query's tree; ``QueryTooComplex`` when it is over a limit."""
     tokens = _raw_tokens(text)
-    phrases = sum(quoted for _, quoted, _ in tokens)
+    phrases = sum(token.quoted for token in tokens)
     if phrases > MAX_PHRASES:
         raise QueryTooComplex(f"检索过于复杂,请缩短检索词:引号短语最多 {MAX_PHRASES} 个(这里有 {phrases} 个)。")
     parsed = ParsedQuery()
     join_next = after_positive = False
-    for raw, quoted, negated in tokens:
-        if raw == "OR" and not quoted and not negated:
+    for n, token in enumerate(tokens):
+        if token.text == "OR" and not token.quoted and not token.negated and token.field == TEXT:
             join_next = after_positive  # "a OR b"; a lone or leading OR means nothing
             continue
-        atoms = _atoms(raw, quoted)
+        if token.field in (AUTHOR, SECTION):
+            _name(parsed, token, joined=join_next or _or_follows(tokens, n))
+            join_next = after_positive = False
+            continue
+        atoms = _atoms(token.text, token.quoted)
         if not atoms:
             continue
-        clause = Clause(atoms)
-        if negated:
+        clause = Clause(atoms, token.field)
+        if token.negated:
             parsed.excluded.append(clause)
         elif join_next:
             parsed.groups[-1].append(clause)
         else:
             parsed.groups.append([clause])
-        join_next, after_positive = False, not negated
-    if all(len(group) == 1 for group in parsed.groups):  # "a OR b" printed as one makes no sense
+        join_next, after_positive = False, not token.negated
+    # "a OR b" printed as one makes no sense, nor a headline word and a text word as one.
+    if all(len(group) == 1 and group[0].field == TEXT for group in parsed.groups):
         parsed.whole = "".join(parsed.atoms)
     _check_limits(parsed)
     return parsed
+
+
+NAMED_LABELS = {AUTHOR: "作者", SECTION: "栏目"}
+
+
+def _or_follows(tokens: list[Token], n: int) -> bool:
+    later = tokens[n + 1] if n + 1 < len(tokens) else None
+    return bool(later and later.text == "OR" and not later.quoted and not later.negated)
+
+
+def _name(parsed: ParsedQuery, token: Token, joined: bool) -> None:
+    """``作者:刘茜`` or ``栏目:"…"``: kept as typed, for the form to resolve into a filter."""
+    label = NAMED_LABELS[token.field]
+    if token.negated or joined:
+        raise UnknownField(f"“{label}:”只能用来限定范围,不能排除(-)或用 OR 连接;"
+                           f"可以改用检索页的{label}筛选。")
+    name = token.text.strip()
+    if token.field in parsed.named and parsed.named[token.field] != name:
+        raise UnknownField(f"一次检索只能限定一个{label}(这里有“{parsed.named[token.field]}”和“{name}”)。")
+    if not name:
+        raise UnknownField(f"“{label}:”后面缺少{label}名。")
+    parsed.named[token.field] = name
 
 
 def _check_limits(parsed: ParsedQuery) -> None:

@@ -44,14 +44,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .analyzers import words
-from .query import ParsedQuery
+from .query import HEAD, TEXT, ParsedQuery
 
 K1 = 1.2
 B = 0.75
 IDF_FLOOR = 1e-6
 SCORE_SCALE = 1_000_000  # scores are compared in millionths
 
-TEXT, WORDS, HEAD = "text", "words", "head"  # the fields evidence is counted in
+WORDS = "words"  # the fields evidence is counted in: TEXT, WORDS and HEAD
 WORDS_WEIGHT = 1.0
 HEAD_WEIGHT = 2.0
 WHOLE_WEIGHT_PER_UNIT = 1.0  # whole query in the text: × its length in units

@@ -6,5 +6,6 @@ app_name = "search"
 
 urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
+    path("search/advanced/", views.AdvancedSearchView.as_view(), name="advanced"),
     path("api/search/", views.SearchApi.as_view(), name="api"),
 ]

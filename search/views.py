@@ -1,13 +1,15 @@
 import logging
 
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
 from archive.api import JsonView, json_error
 
 from . import links
 from .engines import IndexFailure, IndexUnavailable, SearchTooExpensive
-from .forms import MAX_PAGE, SearchForm
+from .forms import MAX_PAGE, AdvancedSearchForm, SearchForm
 
 log = logging.getLogger(__name__)
 UNAVAILABLE_MESSAGE = "检索暂时不可用,请稍后再试。"
@@ -32,6 +34,20 @@ class SearchView(TemplateView):
 
     def page_context(self, form, results, **extra) -> dict:
         return self.get_context_data(form=form, results=results, **links.for_page(form, results), **extra)
+
+
+class AdvancedSearchView(TemplateView):
+    """The advanced-search form; sent, it goes to the results of the query it wrote, which the
+    results page shows (``from=advanced``) so that the reader learns the syntax."""
+
+    template_name = "search/advanced.html"
+
+    def get(self, request, *args, **kwargs):
+        form = AdvancedSearchForm(request.GET or None)
+        if form.is_bound and form.is_valid():
+            query = urlencode({**form.results_address(), "from": "advanced"})
+            return redirect(f"{reverse('search:search')}?{query}")
+        return self.render_to_response(self.get_context_data(form=form))  # its errors shown, as the search page does
 
 
 class SearchApi(JsonView):

@@ -164,7 +164,9 @@ class IndexDocument:
     kind: str
     pk: int
     text: str  # everything printed: matched literally and ranked
-    head: str = ""  # the headline (or a photo's caption): ranked higher
+    # The headline (or a photo's caption): ranked higher, and what ``标题:`` looks in. The text
+    # holds it too: engines match a field's clause in the text first, then in its field.
+    head: str = ""
     date: datetime.date | None = None  # the item's own, else its page's
     section_id: int | None = None
     people: tuple[int, ...] = ()

@@ -71,7 +71,7 @@ def literal(atom: str, field: str = "text") -> dict:
 
 
 def _clause(clause: Clause) -> dict:
-    return {"bool": {"filter": [literal(a) for a in clause.atoms]}}
+    return {"bool": {"filter": [literal(a, clause.field) for a in clause.atoms]}}
 
 
 def matching(query: ParsedQuery) -> dict:

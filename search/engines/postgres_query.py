@@ -132,9 +132,30 @@ def filter_condition(filters: Filters) -> Condition:
     return found
 
 
+def _clause_in_field(clause: Clause) -> Condition:
+    found = Condition()
+    for atom in clause.atoms:
+        found = found & literal_condition(clause.field, atom)
+    return found
+
+
+def field_condition(query: ParsedQuery) -> Condition:
+    """What the text match cannot tell of a query with fields (``标题:招商``): each such group
+    has a clause found in its own field, and no excluded field clause is found in its field.
+    (The text match has required every clause somewhere in the text: what a headline holds, the
+    text holds.)"""
+    found = Condition()
+    for group in query.field_groups:
+        found = found & _any([_clause_in_field(c) for c in group])
+    for clause in query.field_excluded:
+        inside = _clause_in_field(clause)
+        found = found & Condition(f"NOT ({inside.sql})", inside.params)
+    return found
+
+
 def kept_condition(query: ParsedQuery, filters: Filters) -> Condition:
     """Items a search keeps: matched, and passing every filter."""
-    return match_condition(query) & filter_condition(filters)
+    return match_condition(query.in_text) & field_condition(query) & filter_condition(filters)
 
 
 def _has_border(atom: str) -> bool:

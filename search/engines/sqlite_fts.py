@@ -237,7 +237,8 @@ class SqliteFtsEngine(SearchEngine):
         evidence = scored_evidence(request.evidence, _Containing(db, request.common), request.common)
         deadline.check()  # FTS5's own matching inside one row never calls the progress handler
         matching = Matching(request)
-        if not request.filters.person_id and _keeps_more_than_common(db, matching, request):
+        # A search with fields (标题:…) is counted exactly: its field checks are SQL on the kept items.
+        if not request.filters.person_id and not request.query.has_fields and _keeps_more_than_common(db, matching, request):
             return LargeSearch(db, request, evidence, deadline).run()
         return _exact(db, ExactSearch(request, evidence), deadline)
 

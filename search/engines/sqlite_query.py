@@ -49,6 +49,27 @@ def match_expression(query: ParsedQuery) -> str | None:
     return expression
 
 
+def field_checks(query: ParsedQuery, column: str) -> tuple[str, list]:
+    """What the text match cannot tell of a query with fields (``标题:招商``), as a condition on
+    the item id ``column``: each such group has a clause found in its own field's table, and no
+    excluded field clause is found in its field. (The text match has already required every
+    clause somewhere in the text: what a headline holds, the text holds.)"""
+    def found(clause: Clause) -> tuple[str, str]:
+        table = FTS_TABLES[clause.field]
+        return f"{column} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)", _clause(clause)
+
+    parts, params = [], []
+    for group in query.field_groups:
+        pieces = [found(c) for c in group]
+        parts.append("(" + " OR ".join(sql for sql, _ in pieces) + ")")
+        params += [expression for _, expression in pieces]
+    for clause in query.field_excluded:
+        sql, expression = found(clause)
+        parts.append(f"NOT {sql}")
+        params.append(expression)
+    return " AND ".join(parts) or "1", params
+
+
 def literal_expression(field: str, atom: str) -> str:
     return f'"{atom}"' if field == WORDS else literal(atom)
 
@@ -105,14 +126,17 @@ class Matching:
 
     def __init__(self, request: SearchRequest):
         self.request = request
-        self.match = match_expression(request.query)
-        self.excluded = any_of(request.query.excluded) if request.query.excluded else None
+        in_text = request.query.in_text
+        self.match = match_expression(in_text)
+        self.excluded = any_of(in_text.excluded) if in_text.excluded else None
 
     def kept(self, table: str, by_key: bool = False) -> tuple[str, str, list]:
         """(join, condition, parameters): ``items AS table`` rows that are kept. The match is
         checked row by row (FTS5 seeks each id in its lists): for a few rows, not for all.
         ``by_key``: as for ``filter_sql``."""
         where, params = filter_sql(self.request.filters, table, by_key)
+        fields, field_params = field_checks(self.request.query, f"{table}.id")
+        where, params = f"{where} AND {fields}", params + field_params
         if self.match:
             return (f"CROSS JOIN fts_text AS probe ON probe.rowid = {table}.id",
                     f"probe.fts_text MATCH ? AND {where}", [self.match, *params])
@@ -166,10 +190,14 @@ class ExactSearch:
         self.matching = Matching(request)
         self.match = self.matching.match
         by_person = bool(request.filters.person_id)
+        # A headline clause of its own (标题:招商) finds few items in the headlines' table: the
+        # search starts from them and probes the text match for each, as from a person's items.
+        self.head_clause = None if by_person else next(
+            (group[0] for group in request.query.groups if len(group) == 1 and group[0].field == HEAD), None)
         # The match's own bm25() is the text evidence when that evidence is whole: no literal of
-        # it common, and the match walked in full (not probed item by item from a person's).
-        self.scored_match = (bool(self.match) and not by_person and bool(evidence) and evidence[0] == request.evidence[0]
-                             and text_evidence_in_match(request.query))
+        # it common, and the match walked in full (not probed item by item).
+        self.scored_match = (bool(self.match) and not by_person and self.head_clause is None and bool(evidence)
+                             and evidence[0] == request.evidence[0] and text_evidence_in_match(request.query))
         self.evidence = list(enumerate(evidence))[1:] if self.scored_match else list(enumerate(evidence))
         self.matched_weight = evidence[0].weight if self.scored_match else None
 
@@ -182,7 +210,7 @@ class ExactSearch:
 
     def _source(self) -> tuple[str, list]:
         """(SELECT id, s, params): the matches, before the filters."""
-        query, person = self.request.query, self.request.filters.person_id
+        query, person = self.request.query.in_text, self.request.filters.person_id
         if person:  # a person's items are few: start from them, and probe the match for each
             people = "SELECT p.item AS id, 0.0 AS s FROM item_people AS p"
             if self.match:
@@ -192,6 +220,10 @@ class ExactSearch:
                 return (f"{people} WHERE p.person = ? AND p.item NOT IN (SELECT rowid FROM fts_text WHERE fts_text MATCH ?)",
                         [person, self.matching.excluded])
             return f"{people} WHERE p.person = ?", [person]
+        if self.head_clause is not None:
+            return ("SELECT h.rowid AS id, 0.0 AS s FROM fts_head AS h CROSS JOIN fts_text AS f ON f.rowid = h.rowid "
+                    "WHERE h.fts_head MATCH ? AND h.rowid BETWEEN ? AND ? AND f.fts_text MATCH ?",
+                    [_clause(self.head_clause), *id_range(self.request.filters), self.match])
         if self.match:
             score = "-bm25(fts_text)" if self.scored_match else "0.0"
             return (f"SELECT rowid AS id, {score} AS s FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?",
@@ -205,6 +237,8 @@ class ExactSearch:
         source, params = self._source()
         walked = "m.id" if self.match and not self.request.filters.person_id else None  # ids in id_range
         where, where_params = filter_sql(self.request.filters, walked=walked)
+        fields, field_params = field_checks(self.request.query, "items.id")
+        where, where_params = f"{where} AND {fields}", where_params + field_params
         return ("INSERT INTO kept (id, kind, pk, parent, section, month, date, s) SELECT items.id, items.kind, "
                 f"items.pk, items.parent, items.section, items.month, items.date, m.s FROM ({source}) AS m "
                 f"JOIN items ON items.id = m.id WHERE {where}"), params + where_params

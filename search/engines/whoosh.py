@@ -336,7 +336,7 @@ class WhooshEngine(SearchEngine):
     @staticmethod
     def _matched(request: SearchRequest, occurrences: Occurrences, snap: Snapshot) -> set[int]:
         def clause_docs(clause: Clause) -> set[int]:
-            found = [occurrences(TEXT_FIELD, atom).keys() for atom in clause.atoms]
+            found = [occurrences(clause.field, atom).keys() for atom in clause.atoms]
             return set(found[0]).intersection(*found[1:])
 
         query = request.query

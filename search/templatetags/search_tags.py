@@ -7,7 +7,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from ..highlight import highlight
-from ..query import QueryTooComplex, parse_query
+from ..query import QueryError, parse_query
 
 register = template.Library()
 MAX_HIGHLIGHT_QUERY = 200
@@ -21,12 +21,12 @@ def mark_terms(text, query):
 
 
 def _atoms(query) -> list[str]:
-    """The literals of a search ``query`` (``?hl=``) to mark; none for a query over the limits."""
+    """The literals of a search ``query`` (``?hl=``) to mark; none for a query that cannot run."""
     if not query:
         return []
     try:
         return parse_query(str(query)[:MAX_HIGHLIGHT_QUERY]).atoms
-    except QueryTooComplex:
+    except QueryError:  # over the limits, or an unknown field
         return []
 
 

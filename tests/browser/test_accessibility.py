@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 # downloaded while the tests run.
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": PHONE}
-PAGES = ["home", "page", "article", "search", "narrowed-search", "month", "people", "person", "photos"]
+PAGES = ["home", "page", "article", "search", "narrowed-search", "month", "people", "person", "photos", "advanced-search"]
 
 
 def urls() -> dict[str, str]:
@@ -34,6 +34,7 @@ def urls() -> dict[str, str]:
         "people": reverse("archive:people"),
         "person": Person.objects.filter(articles=article).order_by("pk").first().get_absolute_url(),
         "photos": reverse("archive:photos"),
+        "advanced-search": reverse("search:advanced") + "?all_words=招商&author=无此人",  # a field in error
     }
 
 

@@ -92,6 +92,23 @@ def generated_queries(texts: list[str], count: int, seed: int = 10) -> list[str]
     return found
 
 
+def generated_field_queries(count: int, seed: int = 13) -> list[str]:
+    """Headline fields: a headline word alone, beside a text word, as an alternative, excluded,
+    a phrase — drawn from the archive's own headlines and text."""
+    rng = random.Random(seed)
+    texts = [a.title + "".join(a.paragraphs()) for a in Article.objects.all()]
+    vocabulary = sorted({w for t in texts for w in rjieba.cut(t) if len(w) >= 2 and w.isalnum()})
+    titles = sorted({w for a in Article.objects.all() for w in rjieba.cut(a.title) if len(w) >= 2 and w.isalnum()})
+    makers = [
+        lambda: f"标题:{rng.choice(titles)}",
+        lambda: f"title:{rng.choice(titles)} {rng.choice(vocabulary)}",
+        lambda: f"标题:{rng.choice(titles)} OR {rng.choice(vocabulary)}",
+        lambda: f"{rng.choice(vocabulary)} -标题:{rng.choice(vocabulary)}",
+        lambda: f'标题:"{rng.choice(titles)}{rng.choice(titles)}"',
+    ]
+    return [rng.choice(makers)() for _ in range(count)]
+
+
 def answer(engine, query: str, **request):
     raw = engine.search(SearchRequest(parse_query(query), **request))
     return raw.total, raw.sections, raw.months, [(h.kind, h.pk, h.score, h.photos) for h in raw.hits]
@@ -131,6 +148,13 @@ class TestSameResultsSameOrder:
             for sort in ("newest", "oldest"):
                 assert_engines_agree(engines, query, sort=sort)
             assert_engines_agree(engines, query, page=2, per_page=7)
+
+    def test_generated_field_queries(self, engines):
+        found = 0
+        for n, query in enumerate(generated_field_queries(120)):
+            found += bool(assert_engines_agree(engines, query)[0])
+            assert_engines_agree(engines, query, sort=("newest", "oldest")[n % 2], page=2, per_page=5)
+        assert found > 60  # most find something to compare
 
     def test_filters_and_queries_without_words(self, engines):
         section = Section.objects.filter(articles__isnull=False).first()
@@ -269,6 +293,18 @@ class TestRules:
         written(engine, doc("article", 1, "防溺水" + FILLER + "防溺水", date=D2),
                 doc("article", 2, "防溺水" + FILLER, head="防溺水专项视察", date=D1))
         assert hits(engine, "防溺水") == [("article", 2), ("article", 1)]
+
+    def test_a_headline_field_finds_the_word_in_headlines_only(self, engine):
+        written(engine, doc("article", 1, "防溺水专项视察" + FILLER, head="防溺水专项视察", date=D1),
+                doc("article", 2, "全州安全生产会议\n防溺水" + FILLER, head="全州安全生产会议", date=D2),
+                doc("photo", 3, "学生学习防溺水知识", head="学生学习防溺水知识", date=D2))
+        assert set(hits(engine, "防溺水")) == {("article", 1), ("article", 2), ("photo", 3)}
+        assert set(hits(engine, "标题:防溺水")) == {("article", 1), ("photo", 3)}
+        assert hits(engine, "标题:防溺水 -title:学生") == [("article", 1)]
+        assert hits(engine, "防溺水 -标题:防溺水") == [("article", 2)]
+        assert set(hits(engine, "标题:会议 OR 标题:视察")) == {("article", 1), ("article", 2)}
+        assert hits(engine, '标题:"溺水专项"') == [("article", 1)]
+        assert hits(engine, "标题:昌吉") == []
 
     def test_the_whole_query_as_printed_outranks_its_words_apart(self, engine):
         written(engine, doc("article", 1, "国家的安全" + FILLER + "国家和安全都重要" + FILLER, date=D2),

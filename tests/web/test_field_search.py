@@ -1,0 +1,102 @@
+"""Field search (标题:, 作者:, 栏目:) and the advanced-search form, on the seed archive."""
+
+import pytest
+from django.urls import reverse
+
+from archive.models import Article, Person, Section
+from tests.helpers import result_total, run, search_address
+
+
+def page(client, **params):
+    return client.get(reverse("search:search"), params)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_archive")
+class TestFieldSearch:
+    def test_a_headline_field_finds_only_headlines_holding_the_word(self, client):
+        def headline(a):
+            return f"{a.kicker}{a.title}{a.subtitle}"
+
+        articles = list(Article.objects.all())
+        # a word the seeds print in some headlines and in other articles' text only
+        word = next(w for w in ["项目", "发展", "企业", "工作", "昌吉"]
+                    if 0 < sum(w in headline(a) for a in articles) < len(run(w, kind="article").hits))
+        in_titles = {a.pk for a in articles if word in headline(a)}
+        assert in_titles < {h.object.pk for h in run(word).hits if h.kind == "article"}
+        found = client.get(reverse("search:api"), {"q": f"标题:{word}", "type": "article"}).json()
+        assert {r["id"] for r in found["results"]} == in_titles
+        html = page(client, q=f"title:{word}", type="article").content.decode()
+        assert result_total(html) == len(in_titles)
+
+    def test_an_author_named_in_the_query_is_the_person_filter(self, client):
+        person = Person.objects.get(name="刘茜")
+        by_parameter = client.get(reverse("search:api"), {"q": "招商", "person": person.pk}).json()
+        by_name = client.get(reverse("search:api"), {"q": "作者:刘茜 招商"}).json()
+        assert by_name["total"] == by_parameter["total"] > 0
+        assert [r["id"] for r in by_name["results"]] == [r["id"] for r in by_parameter["results"]]
+        only_name = client.get(reverse("search:api"), {"q": "author:刘茜"}).json()  # no words: all of theirs
+        assert only_name["total"] >= by_name["total"]
+
+    def test_a_section_named_in_the_query_is_the_section_filter(self, client):
+        section = Section.objects.with_counts().first()
+        quoted = f'栏目:"{section.name}"'
+        found = client.get(reverse("search:api"), {"q": quoted}).json()
+        assert found["total"] > 0 and {r["section"] for r in found["results"]} == {section.name}
+
+    @pytest.mark.parametrize("query, said", [
+        ("时间:4月17日", "没有“时间”这个检索字段"),
+        ("作者:无此人", "档案中没有署名为“无此人”的作者"),
+        ("栏目:无此栏目", "没有名称含“无此栏目”的栏目"),
+        ("-作者:刘茜 招商", "不能排除"),
+    ])
+    def test_what_cannot_run_is_a_message_never_a_500(self, client, query, said):
+        html = page(client, q=query).content.decode()
+        assert said in html and "共" not in html
+        api = client.get(reverse("search:api"), {"q": query})
+        assert api.status_code == 400 and said in api.json()["error"]
+
+    def test_an_author_in_the_query_and_another_by_parameter_is_a_message(self, client):
+        other = Person.objects.exclude(name="刘茜").first()
+        api = client.get(reverse("search:api"), {"q": "作者:刘茜", "person": other.pk})
+        assert api.status_code == 400 and "请只保留一个" in api.json()["error"]
+
+    def test_the_syntax_help_names_the_fields(self, client):
+        html = page(client).content.decode()
+        assert "标题:招商" in html and "作者:刘茜" in html and reverse("search:advanced") in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_archive")
+class TestAdvancedForm:
+    def test_the_form_writes_the_query_and_the_results_show_it(self, client):
+        section = Section.objects.with_counts().first()
+        sent = client.get(reverse("search:advanced"), {
+            "all_words": "招商", "phrase": "开门红", "none_words": "消博会", "where": "text", "author": "刘茜",
+            "section": section.pk, "type": "article", "start": "2023-01-01", "end": "2023-12-31"})
+        assert sent.status_code == 302
+        address = search_address(sent["Location"])
+        assert address["q"] == ['招商 "开门红" -消博会 作者:刘茜']
+        assert address["section"] == [str(section.pk)] and address["type"] == ["article"]
+        assert address["start"] == ["2023-01-01"] and address["end"] == ["2023-12-31"]
+        results = client.get(sent["Location"]).content.decode()
+        assert 'id="written-query"' in results and "招商 &quot;开门红&quot; -消博会 作者:刘茜" in results
+
+    def test_headline_words_are_written_with_the_field(self, client):
+        sent = client.get(reverse("search:advanced"), {"all_words": "招商", "any_words": "献血 消防", "where": "head"})
+        assert search_address(sent["Location"])["q"] == ["标题:招商 标题:献血 OR 标题:消防"]
+
+    @pytest.mark.parametrize("params, said", [
+        ({"all_words": " "}, "请至少填写一个词语或筛选条件"),
+        ({"author": "无此人"}, "档案中没有署名为“无此人”的作者"),
+        ({"where": "body", "all_words": "招商"}, "词语位置(where)只能是 text 或 head"),
+        ({"all_words": "招" * 150, "phrase": "商" * 100}, "写成的检索式太长了"),
+        ({"all_words": "招商", "start": "2023-05-01", "end": "2023-01-01"}, "起始日期不能晚于截止日期"),
+    ])
+    def test_what_cannot_be_written_is_said_on_the_form(self, client, params, said):
+        answer = client.get(reverse("search:advanced"), params)
+        assert answer.status_code == 200 and said in answer.content.decode()
+
+    def test_the_empty_form(self, client):
+        answer = client.get(reverse("search:advanced"))
+        assert answer.status_code == 200 and 'id="advanced-search"' in answer.content.decode()
