@@ -7,6 +7,7 @@ ARCHIVE_INDEX_DIR      the search index folder, if not in the data folder
 ARCHIVE_SEARCH_BUDGET_MS  how long one search may run (1000); a longer one is stopped and refused
 ARCHIVE_SEARCH_COMMON_ITEMS  items past which a word is common (5000): not weighed in ranking,
                        and a search matching more has its counts estimated (约)
+ARCHIVE_RELATED_BUDGET_MS  how long finding an article's related reports may run (300); past it, none are listed
 ARCHIVE_MAX_PAGE_KB    the largest page file ingest accepts (512); larger files are refused, unread
 ARCHIVE_WHOOSH_CEILING articles up to which the Whoosh engine is advised (20000); past it, ingest says so
 ARCHIVE_PAGES_ROOT     the folder page files live under; a page is named by its path below it
@@ -257,6 +258,9 @@ ARCHIVE_PAGES_ROOT = os.environ.get("ARCHIVE_PAGES_ROOT", "")
 ARCHIVE_MAX_PAGE_KB = int(os.environ.get("ARCHIVE_MAX_PAGE_KB", "512"))
 # How long one search may run before it is stopped with "检索过于复杂" (README, "Limits").
 ARCHIVE_SEARCH_BUDGET_MS = int(os.environ.get("ARCHIVE_SEARCH_BUDGET_MS", "1000"))
+# How long the search for an article's related reports (相关报道, search/related.py) may run: it is
+# part of an article page (cached after), so a search that runs out lists none rather than wait.
+ARCHIVE_RELATED_BUDGET_MS = int(os.environ.get("ARCHIVE_RELATED_BUDGET_MS", "300"))
 # A word in more items than this is common: it decides what matches, not the order, and a search
 # matching more items has its counts estimated (search/scoring.py; README, "Limits").
 ARCHIVE_SEARCH_COMMON_ITEMS = int(os.environ.get("ARCHIVE_SEARCH_COMMON_ITEMS", "5000"))

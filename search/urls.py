@@ -8,4 +8,5 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/advanced/", views.AdvancedSearchView.as_view(), name="advanced"),
     path("api/search/", views.SearchApi.as_view(), name="api"),
+    path("api/articles/<int:pk>/related/", views.RelatedApi.as_view(), name="related-api"),
 ]

@@ -1,4 +1,5 @@
 import logging
+from dataclasses import asdict
 
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -6,10 +7,12 @@ from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
 from archive.api import JsonView, json_error
+from archive.models import Article
 
 from . import links
 from .engines import IndexFailure, IndexUnavailable, SearchTooExpensive
 from .forms import MAX_PAGE, AdvancedSearchForm, SearchForm
+from .related import related_articles
 
 log = logging.getLogger(__name__)
 UNAVAILABLE_MESSAGE = "检索暂时不可用,请稍后再试。"
@@ -88,3 +91,13 @@ class SearchApi(JsonView):
                 "photos": [{"id": p.object.pk, "caption": str(p.caption), "url": p.url} for p in hit.photos],
             } for hit in results.hits],
         })
+
+
+class RelatedApi(JsonView):
+    """An article's related reports (相关报道), as its page lists them."""
+
+    def get(self, request, pk):
+        article = Article.objects.for_results().filter(pk=pk).first()
+        if article is None:
+            return json_error(404, f"没有编号为 {pk} 的稿件")
+        return self.json({"article": pk, "related": [asdict(item) for item in related_articles(article)]})

@@ -1,0 +1,66 @@
+"""Related reports (相关报道) on an article's page and in the API, on the seed archive."""
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from archive.models import Article
+from search.analyzers import units
+from search.related import RELATED, distinctive_words
+from search.search_indexes import ArticleIndex
+
+
+def related_of(client, article) -> list[dict]:
+    return client.get(reverse("search:related-api", args=[article.pk])).json()["related"]
+
+
+@pytest.fixture(autouse=True)
+def no_cached_lists():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def head_and_body(article):
+    return article.title, "\n".join(block.text for block in article.blocks()), f"{article.subtitle}\n{article.kicker}"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_archive")
+class TestRelatedReports:
+    def test_related_articles_share_distinctive_words_and_come_from_other_pages(self, client):
+        article = Article.objects.get(title__contains="招商引资实现")
+        found = related_of(client, article)
+        assert 0 < len(found) <= RELATED
+        chosen = distinctive_words(*head_and_body(article))
+        on_page = set(Article.objects.filter(page=article.page).values_list("pk", flat=True))
+        for item in found:
+            other = Article.objects.for_display().get(pk=item["pk"])
+            assert other.pk not in on_page  # not itself, not its page's neighbours
+            printed = units(ArticleIndex().prepare_text(other))[0]  # all the index holds of it
+            assert any(word in printed for word in chosen), (item, chosen)
+        assert [item["score"] for item in found] == sorted((item["score"] for item in found), reverse=True)
+
+    def test_the_article_page_lists_them_as_the_api_does(self, client):
+        article = Article.objects.get(title__contains="招商引资实现")
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert "相关报道" in html
+        for item in related_of(client, article):
+            assert f'href="{item["url"]}"' in html
+
+    def test_the_words_are_the_headline_then_what_the_body_repeats(self):
+        chosen = distinctive_words("昌吉州一季度招商引资实现“开门红”", "项目落地。项目投产。企业签约2023。企业",
+                                   "扎实开展主题教育")
+        assert chosen[:3] == ["昌吉州", "一季度", "招商引资"] and chosen.index("项目") < chosen.index("扎实")
+        assert "2023" not in chosen and len(chosen) == 8  # the rest of the slogan left out
+
+    @override_settings(ARCHIVE_RELATED_BUDGET_MS=0)
+    def test_a_search_out_of_time_lists_none_and_the_page_still_shows(self, client):
+        article = Article.objects.get(title__contains="招商引资实现")
+        page = client.get(article.get_absolute_url())
+        assert page.status_code == 200 and 'id="related-reports"' not in page.content.decode()
+
+    def test_an_unknown_article_is_a_json_404(self, client):
+        answer = client.get(reverse("search:related-api", args=[999999]))
+        assert answer.status_code == 404 and "999999" in answer.json()["error"]
