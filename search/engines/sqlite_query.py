@@ -49,17 +49,21 @@ def match_expression(query: ParsedQuery) -> str | None:
     return expression
 
 
-def field_checks(query: ParsedQuery, column: str) -> tuple[str, list]:
+def field_checks(query: ParsedQuery, column: str, settled: tuple[Clause, ...] = ()) -> tuple[str, list]:
     """What the text match cannot tell of a query with fields (``标题:招商``), as a condition on
     the item id ``column``: each such group has a clause found in its own field's table, and no
     excluded field clause is found in its field. (The text match has already required every
-    clause somewhere in the text: what a headline holds, the text holds.)"""
+    clause somewhere in the text: what a headline holds, the text holds.) Groups that are one
+    of the ``settled`` clauses — those the search started from — are not checked again: SQLite
+    would drive the statement from the check and probe the match item by item."""
     def found(clause: Clause) -> tuple[str, str]:
         table = FTS_TABLES[clause.field]
         return f"{column} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)", _clause(clause)
 
     parts, params = [], []
     for group in query.field_groups:
+        if len(group) == 1 and group[0] in settled:
+            continue
         pieces = [found(c) for c in group]
         parts.append("(" + " OR ".join(sql for sql, _ in pieces) + ")")
         params += [expression for _, expression in pieces]
@@ -190,13 +194,13 @@ class ExactSearch:
         self.matching = Matching(request)
         self.match = self.matching.match
         by_person = bool(request.filters.person_id)
-        # A headline clause of its own (标题:招商) finds few items in the headlines' table: the
-        # search starts from them and probes the text match for each, as from a person's items.
-        self.head_clause = None if by_person else next(
-            (group[0] for group in request.query.groups if len(group) == 1 and group[0].field == HEAD), None)
+        # Headline clauses of their own (标题:招商) find few items in the headlines' table: the
+        # search starts from those, less what the text match asks besides (``_head_source``).
+        self.head_clauses = [] if by_person else [
+            group[0] for group in request.query.groups if len(group) == 1 and group[0].field == HEAD]
         # The match's own bm25() is the text evidence when that evidence is whole: no literal of
         # it common, and the match walked in full (not probed item by item).
-        self.scored_match = (bool(self.match) and not by_person and self.head_clause is None and bool(evidence)
+        self.scored_match = (bool(self.match) and not by_person and not self.head_clauses and bool(evidence)
                              and evidence[0] == request.evidence[0] and text_evidence_in_match(request.query))
         self.evidence = list(enumerate(evidence))[1:] if self.scored_match else list(enumerate(evidence))
         self.matched_weight = evidence[0].weight if self.scored_match else None
@@ -220,10 +224,8 @@ class ExactSearch:
                 return (f"{people} WHERE p.person = ? AND p.item NOT IN (SELECT rowid FROM fts_text WHERE fts_text MATCH ?)",
                         [person, self.matching.excluded])
             return f"{people} WHERE p.person = ?", [person]
-        if self.head_clause is not None:
-            return ("SELECT h.rowid AS id, 0.0 AS s FROM fts_head AS h CROSS JOIN fts_text AS f ON f.rowid = h.rowid "
-                    "WHERE h.fts_head MATCH ? AND h.rowid BETWEEN ? AND ? AND f.fts_text MATCH ?",
-                    [_clause(self.head_clause), *id_range(self.request.filters), self.match])
+        if self.head_clauses:
+            return self._head_source()
         if self.match:
             score = "-bm25(fts_text)" if self.scored_match else "0.0"
             return (f"SELECT rowid AS id, {score} AS s FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?",
@@ -233,11 +235,31 @@ class ExactSearch:
                     [self.matching.excluded])
         return "SELECT id, 0.0 AS s FROM items", []
 
+    def _head_source(self) -> tuple[str, list]:
+        """The items whose headlines hold every headline clause standing alone, intersected with
+        the text match of the rest of the query: each walked by FTS5 in its own lists (a few µs
+        an item), not probed item by item (~0.1 ms each). What a headline holds, the text holds,
+        so the text match need not ask for those clauses again."""
+        heads = " AND ".join(_clause(c) for c in self.head_clauses)
+        low, high = id_range(self.request.filters)
+        statement = "SELECT rowid AS id, 0.0 AS s FROM fts_head WHERE fts_head MATCH ? AND rowid BETWEEN ? AND ?"
+        params = [heads, low, high]
+        query = self.request.query.in_text
+        standing = {tuple(c.atoms) for c in self.head_clauses}
+        rest = ParsedQuery([g for g in query.groups if not (len(g) == 1 and tuple(g[0].atoms) in standing)], query.excluded)
+        if rest.groups or rest.excluded:
+            text = "SELECT rowid, 0.0 FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?"
+            if rest.groups:
+                statement, params = f"{statement} INTERSECT {text}", [*params, match_expression(rest), low, high]
+            else:
+                statement, params = f"{statement} EXCEPT {text}", [*params, any_of(rest.excluded), low, high]
+        return statement, params
+
     def _kept(self) -> tuple[str, list]:
         source, params = self._source()
         walked = "m.id" if self.match and not self.request.filters.person_id else None  # ids in id_range
         where, where_params = filter_sql(self.request.filters, walked=walked)
-        fields, field_params = field_checks(self.request.query, "items.id")
+        fields, field_params = field_checks(self.request.query, "items.id", tuple(self.head_clauses))
         where, where_params = f"{where} AND {fields}", where_params + field_params
         return ("INSERT INTO kept (id, kind, pk, parent, section, month, date, s) SELECT items.id, items.kind, "
                 f"items.pk, items.parent, items.section, items.month, items.date, m.s FROM ({source}) AS m "

@@ -1,0 +1,97 @@
+"""Time the research tools on a benchmark archive, in a fresh process set up as a web worker:
+
+- field queries through the search form (``标题:`` with common and rare title words, ``作者:``
+  with a word, ``栏目:``), warm, as ``bench/search_timing.py`` times the search mix;
+- related reports (``search/related.py``) of articles drawn across the archive, each found cold
+  (the cache emptied first): what the first reader of an article waits for.
+
+    python -m bench.research [--articles 60]   (with the archive's environment variables set)
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from collections import Counter
+
+import rjieba
+
+from .search_timing import percentiles
+
+
+def field_queries(rng: random.Random) -> list[dict]:
+    from archive.models import Article, Person, Section
+
+    titles = list(Article.objects.order_by("?").values_list("title", flat=True)[:2000])
+    counts = Counter(w for t in titles for w in rjieba.cut(t) if len(w) >= 2 and w.isalnum())
+    common = [w for w, _ in counts.most_common(40)]
+    rare = [w for w, n in counts.items() if n == 1]
+    people = list(Person.objects.order_by("?").values_list("name", flat=True)[:20])
+    sections = list(Section.objects.with_counts().values_list("name", flat=True)[:10])
+    mix = [{"q": f"标题:{rng.choice(common)}"} for _ in range(20)]
+    mix += [{"q": f"标题:{rng.choice(rare)}"} for _ in range(20)]
+    mix += [{"q": f"标题:{rng.choice(common)} {rng.choice(common)}"} for _ in range(10)]
+    mix += [{"q": f"{rng.choice(common)} -标题:{rng.choice(common)}"} for _ in range(10)]
+    mix += [{"q": f"作者:{rng.choice(people)} {rng.choice(common)}"} for _ in range(10)]
+    mix += [{"q": f'栏目:"{rng.choice(sections)}" {rng.choice(common)}'} for _ in range(10)]
+    return mix
+
+
+def time_field_queries(mix: list[dict]) -> dict:
+    from search.forms import SearchForm
+
+    def run(params: dict) -> float:
+        begin = time.perf_counter()
+        form = SearchForm(params)
+        assert form.is_valid(), (params, form.errors)
+        results = form.search()
+        [str(hit.snippet) for hit in (results.hits if results else [])]
+        return (time.perf_counter() - begin) * 1000
+
+    for params in mix:
+        run(params)
+    warm = [run(params) for params in mix]
+    slowest = max(range(len(mix)), key=warm.__getitem__)
+    return {"queries": len(mix), **percentiles(warm), "slowest": {"query": mix[slowest], "ms": warm[slowest]}}
+
+
+def time_related(count: int, rng: random.Random) -> dict:
+    from django.core.cache import cache
+
+    from archive.models import Article
+    from search.related import related_articles
+
+    highest = Article.objects.order_by("-pk").values_list("pk", flat=True).first()
+    chosen = []
+    while len(chosen) < count:
+        article = Article.objects.for_results().filter(pk__gte=rng.randint(1, highest)).order_by("pk").first()
+        if article and article not in chosen:
+            chosen.append(article)
+    timings, listed = [], []
+    for article in chosen:
+        cache.clear()
+        begin = time.perf_counter()
+        listed.append(len(related_articles(article)))
+        timings.append((time.perf_counter() - begin) * 1000)
+    cached_begin = time.perf_counter()
+    related_articles(chosen[-1])
+    return {"articles": count, **percentiles(timings), "listed_mean": sum(listed) / count,
+            "none_listed": listed.count(0), "cached_ms": (time.perf_counter() - cached_begin) * 1000}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=60)
+    args = parser.parse_args()
+    import config.wsgi  # noqa: F401 - set up as a web worker is
+
+    rng = random.Random(14)
+    print(json.dumps({"field_queries": time_field_queries(field_queries(rng)),
+                      "related_cold": time_related(args.articles, rng)}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
