@@ -103,6 +103,7 @@ class TestTheChartOfASearch:
         assert counts(html)["2023年6月"] == counts(html)["2023年7月"] == 0
         assert [label for label, _, _ in bars(html)] == ["2023年3月", "2023年4月", "2023年5月", "2023年8月"]  # no link to nothing
         assert sum(counts(html).values()) == result_total(html)
+        assert "在检索框里用 | 分开" in section(html, "timeline")  # how to compare terms
 
     def test_the_table_holds_the_month_facet_counts(self, client):
         html = get(client, {"q": "昌吉", "type": "article"})
