@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from search.forms import MAX_COMPARE_TERMS, compare_terms
 from search.timeline import (MONTHS_DRAWN, Period, as_json, binned, month_period, of_months, periods_between,
                              timeline, unit_for)
-from search.timeline_chart import (FONT, HEIGHT, LEFT, MARKERS, WIDTH, CHARACTER, bars, lines, nice_top, tick_step,
+from search.timeline_chart import (CHARACTER, HEIGHT, LEFT, MARKERS, WIDTH, bars, lines, nice_top, tick_step,
                                    ticks)
 
 D = datetime.date
@@ -170,7 +170,7 @@ def test_a_comparison_draws_a_line_a_counted_term_each_with_its_own_marker():
         assert len(points) == len(line.periods) == 3
         assert [y for _, y in points][1] == chart.baseline  # April: none, on the baseline
         assert len(re.findall("M", drawn.markers)) == 3  # a marker at every point
-    assert chart.bars == () and FONT == 11
+    assert chart.bars == ()
 
 
 # --- compare mode's terms ---------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from archive.models import Page, Person, Section
 from search.models import PendingIndexUpdate
-from tests.helpers import dated_pages, facet_links, index_at, ingest, result_total, search_address
+from django.core.management import call_command
+
+from tests.helpers import dated_pages, facet_links, index_at, ingest, result_total, search_address, search_engine
 from tests.seeds import SEEDS_DIR
 
 D = datetime.date
@@ -277,3 +279,25 @@ class TestHostileComparisons:
                 answer = client.get(reverse("search:api"), params)
                 assert answer.status_code in (200, 400), params
                 assert answer.json().get("error") or "timeline" in answer.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_archive")
+def test_estimated_counts_are_marked_on_the_bars_in_the_table_and_in_the_api(client, settings, tmp_path):
+    """Past ARCHIVE_SEARCH_COMMON_ITEMS matches the FTS5 engine estimates the counts (a sample of
+    days): the chart says 约, as the rest of the page does."""
+    settings.ARCHIVE_SEARCH_COMMON_ITEMS = 3
+    with search_engine("sqlite", tmp_path):
+        call_command("rebuild_index", interactive=False, verbosity=0)
+        html = get(client, {"q": "记者"})
+        answer = api(client, {"q": "记者"})
+        compared = api(client, {"q": "记者 | 外经贸"})
+        rare = get(client, {"q": "外经贸"})
+    chart = section(html, "timeline")
+    names = re.findall(r'aria-label="(\d{4}年\d{1,2}月:[^"]+)"', chart)
+    assert names and all(re.fullmatch(r"\d{4}年\d{1,2}月:约 [\d,]+ 条", name) for name in names)
+    assert all(cells[0] == "0" or cells[0].startswith("约 ") for _, cells in table(html))
+    assert answer["timeline"]["approximate"] is True and answer["total_is_estimate"] is True
+    assert [s["approximate"] for s in compared["timeline"]["series"]] == [True, False]
+    assert [t["total_is_estimate"] for t in compared["terms"]] == [True, False]
+    assert "约" not in section(rare, "timeline")
