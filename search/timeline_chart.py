@@ -4,9 +4,10 @@ comparing, the axis labels, the chosen dates. Pure geometry in the SVG's own uni
 ``HEIGHT``): the browser scales the drawing to the column, so no script is needed (the CSP
 allows none inline) and the marks are links.
 
-Hand-written rather than a charting library: the ones that draw server-side SVG (pygal,
-matplotlib) draw ``style`` attributes and scripts that the CSP refuses, and cannot make a bar a
-link to the search narrowed to its period.
+Hand-written rather than a charting library: pygal and matplotlib, which draw SVG on a server,
+style it with an inline ``<style>`` element or ``style=`` attributes (refused by this site's CSP),
+and pygal adds a tooltip script from a CDN; bending them to class-only markup whose bars are
+links with accessible names would take more code than this module.
 """
 
 from __future__ import annotations
