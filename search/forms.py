@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from archive.models import Person, PersonAlias, Section
 
 from .advanced import AdvancedQuery
-from .query import AUTHOR, HEAD, SECTION, TEXT, QueryError, parse_query
+from .compare import Comparison, compare
+from .query import AUTHOR, HEAD, SECTION, TEXT, ParsedQuery, QueryError, parse_query
 from .results import SearchResults, search
 from .engines import Filters
 
@@ -122,14 +123,35 @@ class SearchForm(forms.Form):
         if parsed.is_empty and not self.has_filters():
             return None
         data = self.cleaned_data
+        return search(parsed, self.filters(), sort=data.get("sort") or "relevance", page=data.get("page") or 1)
+
+    def filters(self) -> Filters:
+        """The filters chosen by parameter, or named in the query (作者:刘茜)."""
+        data = self.cleaned_data
         section, person = self._chosen("section"), self._chosen("person")
-        filters = Filters(section_id=section.pk if section else None, kind=data.get("type") or "",
-                          person_id=person.pk if person else None,
-                          start=data.get("start"), end=data.get("end"))
-        return search(parsed, filters, sort=data.get("sort") or "relevance", page=data.get("page") or 1)
+        return Filters(section_id=section.pk if section else None, kind=data.get("type") or "",
+                       person_id=person.pk if person else None, start=data.get("start"), end=data.get("end"))
 
     def errors_text(self) -> str:
         return ";".join(str(e) for errors in self.errors.values() for e in errors)
+
+    # --- compare mode (招商 | 投资): the terms, once the query is known valid ---------------------
+
+    terms: tuple = ()  # (as typed, parsed) of each term compared; () for a plain search
+
+    def _post_clean(self):
+        """Django's hook after ``clean``: a query of terms between bars is split here, before
+        each is parsed on its own (``search/query.py`` reads a bar as punctuation)."""
+        if self.cleaned_data.get("q"):
+            try:
+                self.terms = compare_terms(self.cleaned_data["q"])
+            except ValidationError as error:
+                self.add_error("q", error)
+
+    def compare(self) -> "Comparison":
+        """Each term counted under the filters (as ``search`` sets them); ``IndexUnavailable``
+        or ``IndexFailure`` when the engine cannot answer."""
+        return compare(list(self.terms), self.filters())
 
 
 SECTION_CANDIDATES = 8  # sections offered when a 栏目: name is part of several
@@ -197,3 +219,28 @@ class AdvancedSearchForm(SearchForm):
                   "type": data.get("type") or "", "start": data["start"].isoformat() if data.get("start") else "",
                   "end": data["end"].isoformat() if data.get("end") else ""}
         return {name: str(value) for name, value in values.items() if value}
+
+
+MAX_COMPARE_TERMS = 5  # each term is one more engine count, within the one time budget of a search
+TERM_BAR = re.compile(r"[|｜]")  # half- or full-width; the spaces around are the term's own and dropped
+
+
+def compare_terms(text: str) -> tuple[tuple[str, ParsedQuery], ...]:
+    """The terms of a compare query (``招商 | 投资``), each parsed; () when ``text`` holds fewer
+    than two (``招商 |`` is a plain search). A term repeated is compared once. Raises
+    ``ValidationError`` naming the term when there are too many or one cannot be searched."""
+    terms = list(dict.fromkeys(term.strip() for term in TERM_BAR.split(text) if term.strip()))
+    if len(terms) < 2:
+        return ()
+    if len(terms) > MAX_COMPARE_TERMS:
+        raise ValidationError(f"用 | 比较的词最多 {MAX_COMPARE_TERMS} 个(这里有 {len(terms)} 个)。")
+    parsed = []
+    for term in terms:
+        try:
+            query = parse_query(term)
+        except QueryError as error:
+            raise ValidationError(f"比较的“{term}”:{error}") from None
+        if not query.groups:
+            raise ValidationError(f"比较的“{term}”里没有可以查找的文字(只有排除词的检索无法比较)。")
+        parsed.append((term, query))
+    return tuple(parsed)

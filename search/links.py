@@ -154,3 +154,9 @@ def for_page(form, results: SearchResults | None) -> dict:
             "next_url": page_url(params, results.page + 1) if results.page < results.num_pages else "",
         }
     return context
+
+
+def dates_url(params: dict[str, str]):
+    """The current search with only its dates changed, as a function of (start, end): for the
+    timeline's bars (``search/timeline_chart.py``), one a period, as the month facet's links."""
+    return _varying(params, "start", "end")

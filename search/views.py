@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from archive.api import JsonView, json_error
 from archive.models import Article
 
-from . import links
+from . import links, timeline
 from .engines import IndexFailure, IndexUnavailable, SearchTooExpensive
 from .forms import MAX_PAGE, AdvancedSearchForm, SearchForm
 from .related import related_articles
@@ -24,6 +24,8 @@ class SearchView(TemplateView):
     def get(self, request, *args, **kwargs):
         form = SearchForm(request.GET or None)
         try:
+            if form.is_bound and form.is_valid() and form.terms:  # compare mode: 招商 | 投资
+                return self.render_to_response(self.page_context(form, None, comparison=form.compare()))
             results = form.search() if form.is_bound and form.is_valid() else None
         except SearchTooExpensive as error:
             log.warning("search %r stopped: %s", request.GET.get("q", ""), error)
@@ -61,6 +63,8 @@ class SearchApi(JsonView):
         if not (form.cleaned_data.get("q") or "").strip() and not form.has_filters():
             return json_error(400, "请提供检索词 q")
         try:
+            if form.terms:  # compare mode: 招商 | 投资
+                return self.json(comparison_json(form.cleaned_data["q"], form.compare()))
             results = form.search()
         except SearchTooExpensive as error:
             log.warning("search API %r stopped: %s", request.GET.get("q", ""), error)
@@ -90,6 +94,7 @@ class SearchApi(JsonView):
                 "section": hit.section.name if hit.section else None,
                 "photos": [{"id": p.object.pk, "caption": str(p.caption), "url": p.url} for p in hit.photos],
             } for hit in results.hits],
+            "timeline": timeline.as_json(timeline.of_search(results)),
         })
 
 
@@ -101,3 +106,15 @@ class RelatedApi(JsonView):
         if article is None:
             return json_error(404, f"没有编号为 {pk} 的稿件")
         return self.json({"article": pk, "related": [asdict(item) for item in related_articles(article)]})
+
+
+def comparison_json(query: str, comparison) -> dict:
+    """Compare mode's answer: each term's total (under every filter) and its counts over time;
+    no hits (README, "Searching")."""
+    return {
+        "query": query,
+        "took_ms": round(comparison.took_ms, 2),
+        "terms": [{"term": term.text, "total": term.total, "total_is_estimate": term.approximate,
+                   "counted": term.counted} for term in comparison.terms],
+        "timeline": timeline.as_json(comparison.timeline, compared=True),
+    }

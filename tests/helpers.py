@@ -462,3 +462,20 @@ def sitemap_entries(client) -> dict:
         for url in ET.fromstring(sitemap.content).iter(f"{SITEMAP_NS}url"):
             entries[url.find(f"{SITEMAP_NS}loc").text] = url.find(f"{SITEMAP_NS}lastmod")
     return entries
+
+
+# --- archives spanning months and years (the seeds fill a few months of 2023) ------------------
+
+def dated_pages(folder: Path, stories) -> Path:
+    """Page files in the seeds' format, one story a page, each dated by its path
+    (``2019-06-02/01.txt``, a second story that day ``02.txt``) and by its dateline: ``stories``
+    are (date, text) pairs, ``text`` holding the words a test searches for. Each title names its
+    date and place, so that no two pages are alike (ingest skips a page it already holds)."""
+    taken: dict = {}
+    for day, text in stories:
+        taken[day] = taken.get(day, 0) + 1
+        page = folder / day.isoformat() / f"{taken[day]:02d}.txt"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"{day.year}年{day.month}月{day.day}日第{taken[day]}篇稿件\n\n"
+                        f"本报讯 记者王小明报道:{day.month}月{day.day}日,{text}\n", encoding="utf-8")
+    return folder

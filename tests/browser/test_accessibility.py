@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 # downloaded while the tests run.
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": PHONE}
-PAGES = ["home", "page", "article", "search", "narrowed-search", "month", "people", "person", "photos", "advanced-search"]
+PAGES = ["home", "page", "article", "search", "narrowed-search", "compare", "month", "people", "person", "photos",
+         "advanced-search"]
 
 
 def urls() -> dict[str, str]:
@@ -30,6 +31,7 @@ def urls() -> dict[str, str]:
         "article": article.get_absolute_url(),
         "search": reverse("search:search") + "?q=招商引资",
         "narrowed-search": reverse("search:search") + "?q=昌吉&start=2023-04-01&end=2023-04-30&sort=bogus",
+        "compare": reverse("search:search") + "?q=招商 | 投资 | 消防&start=2023-04-01",
         "month": reverse("archive:month", args=[article.date.year, article.date.month]),
         "people": reverse("archive:people"),
         "person": Person.objects.filter(articles=article).order_by("pk").first().get_absolute_url(),

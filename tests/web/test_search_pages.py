@@ -67,7 +67,7 @@ class TestPagesAndApi:
 
     def test_api_shape(self, client):
         data = client.get(reverse("search:api"), {"q": "外经贸"}).json()
-        assert set(data) == {"query", "total", "total_is_estimate", "page", "num_pages", "took_ms", "results"}
+        assert set(data) == {"query", "total", "total_is_estimate", "page", "num_pages", "took_ms", "results", "timeline"}
         assert data["total_is_estimate"] is False
         hit = data["results"][0]
         assert set(hit) == {"type", "id", "title", "url", "snippet", "score", "date", "section", "photos"}
