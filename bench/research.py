@@ -2,6 +2,7 @@
 
 - field queries through the search form (``标题:`` with common and rare title words, ``作者:``
   with a word, ``栏目:``), warm, as ``bench/search_timing.py`` times the search mix;
+- compare mode (``招商 | 投资``, ``search/compare.py``) of two to five common words, warm;
 - related reports (``search/related.py``) of articles drawn across the archive, each found cold
   (the cache emptied first): what the first reader of an article waits for.
 
@@ -40,16 +41,32 @@ def field_queries(rng: random.Random) -> list[dict]:
     return mix
 
 
-def time_field_queries(mix: list[dict]) -> dict:
+def compare_queries(rng: random.Random) -> list[dict]:
+    from archive.models import Article
+
+    titles = list(Article.objects.order_by("?").values_list("title", flat=True)[:2000])
+    counts = Counter(w for t in titles for w in rjieba.cut(t) if len(w) >= 2 and w.isalnum())
+    common = [w for w, _ in counts.most_common(60)]
+    return [{"q": " | ".join(rng.sample(common, rng.randint(2, 5)))} for _ in range(30)]
+
+
+def _searched(params: dict) -> float:
+    """One search through the form, as the page runs it (a comparison when ``q`` has bars)."""
     from search.forms import SearchForm
 
-    def run(params: dict) -> float:
-        begin = time.perf_counter()
-        form = SearchForm(params)
-        assert form.is_valid(), (params, form.errors)
+    begin = time.perf_counter()
+    form = SearchForm(params)
+    assert form.is_valid(), (params, form.errors)
+    if form.terms:
+        form.compare()
+    else:
         results = form.search()
         [str(hit.snippet) for hit in (results.hits if results else [])]
-        return (time.perf_counter() - begin) * 1000
+    return (time.perf_counter() - begin) * 1000
+
+
+def time_queries(mix: list[dict]) -> dict:
+    run = _searched
 
     for params in mix:
         run(params)
@@ -89,7 +106,7 @@ def main() -> None:
     import config.wsgi  # noqa: F401 - set up as a web worker is
 
     rng = random.Random(14)
-    print(json.dumps({"field_queries": time_field_queries(field_queries(rng)),
+    print(json.dumps({"field_queries": time_queries(field_queries(rng)), "compare": time_queries(compare_queries(rng)),
                       "related_cold": time_related(args.articles, rng)}, ensure_ascii=False))
 
 

@@ -81,7 +81,7 @@ def _search(article: Article) -> tuple[list[RelatedArticle], bool]:
     beside = set(Article.objects.filter(page_id=article.page_id).values_list("pk", flat=True))
     request = SearchRequest(ParsedQuery([[Clause([w]) for w in chosen]]), Filters(kind="article"),
                             per_page=RELATED + len(beside), budget=settings.ARCHIVE_RELATED_BUDGET_MS / 1000,
-                            common=RELATED_COMMON)
+                            common=RELATED_COMMON, counts=False)
     try:
         raw = engine().search(request)
     except (SearchTooExpensive, IndexUnavailable, IndexFailure) as error:

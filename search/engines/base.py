@@ -112,6 +112,9 @@ class SearchRequest:
     per_page: int = 20
     budget: float = DEFAULT_BUDGET  # seconds; then SearchTooExpensive
     common: int = DEFAULT_COMMON  # items: a literal in more is a common word
+    # False: the caller reads only the hits (related reports). An engine may then skip counting a
+    # large search: its total is the hits read so far, its facets empty, and ``approximate`` set.
+    counts: bool = True
 
     def __post_init__(self):
         if self.common < 1:

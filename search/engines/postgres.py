@@ -349,7 +349,7 @@ class PostgresSearch:
     # --- more than ``common``: the page alone, the counts in one aggregate -----------------
 
     def _large(self) -> RawResults:
-        counted, approximate = self._counts()
+        counted, approximate = self._counts() if self.request.counts else ([], True)
         sections: Counter = Counter()
         months: Counter = Counter()
         for section, month, n in counted:

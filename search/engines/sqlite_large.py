@@ -46,9 +46,12 @@ class LargeSearch:
         for statement in evidence_filling(self.evidence):
             self.db.execute(*statement)
             self.deadline.check()
-        counts = DaySample(self.db, self.kept, self.request.common, self.deadline).estimate(self._folded_share)
-        self.matches = counts.matches  # to choose how the scoring items are found (``_choose_candidates``)
-        total, sections, months = counts.total, counts.sections, counts.months
+        if self.request.counts:
+            counts = DaySample(self.db, self.kept, self.request.common, self.deadline).estimate(self._folded_share)
+            self.matches = counts.matches  # to choose how the scoring items are found (``_choose_candidates``)
+            total, sections, months = counts.total, counts.sections, counts.months
+        else:  # no counts asked for: of the matches it is known only that they are more than common
+            self.matches, total, sections, months = self.request.common + 1, 0, {}, {}
         ranked = self._ranked()
         photos = self._photos_under([pk for _, kind, pk, _, _ in ranked if kind == "article"])
         hits = [RawHit(kind, pk, reported(score), photos.get(pk, ()) if kind == "article" else ())
