@@ -174,7 +174,7 @@ def _refining_count(parsed: ParsedQuery, filters: Filters, budget: Budget) -> Ra
     if remaining <= 0:
         return None
     try:
-        return engine().search(_request(parsed, filters, "relevance", 1, 1, remaining))
+        return engine().search(replace(_request(parsed, filters, "relevance", 1, 1, remaining), hits=False))
     except SearchTooExpensive:
         return None
 

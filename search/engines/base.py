@@ -115,6 +115,9 @@ class SearchRequest:
     # False: the caller reads only the hits (related reports). An engine may then skip counting a
     # large search: its total is the hits read so far, its facets empty, and ``approximate`` set.
     counts: bool = True
+    # False: the caller reads only the counts (compare mode, a facet counted again): an engine
+    # returns no hits and need not score anything.
+    hits: bool = True
 
     def __post_init__(self):
         if self.common < 1:

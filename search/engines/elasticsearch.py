@@ -148,7 +148,7 @@ class ElasticsearchEngine(SearchEngine):
         body = {
             "query": shown(request), "sort": ORDER[request.sort], "track_scores": True, "track_total_hits": True,
             "timeout": f"{max(1, int(request.budget * 1000))}ms",  # the server's own clock: wall time
-            "from": request.offset, "size": request.per_page, "_source": ["kind", "pk"],
+            "from": request.offset, "size": request.per_page if request.hits else 0, "_source": ["kind", "pk"],
             "aggs": {"section": {"terms": {"field": "section", "size": 10000}},
                      "month": {"terms": {"field": "month", "size": 10000}}},
         }

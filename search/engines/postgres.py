@@ -261,7 +261,7 @@ class PostgresSearch:
         # The planner counts a tsvector match as cheap and, on a small table, reads every row's
         # TOASTed tokens instead of the GIN index (1,000 articles: 7 ms against 0.3).
         self._query("SELECT set_config('enable_seqscan', 'off', true)")
-        self.evidence = scored_evidence(self.request.evidence, self._containing, self.request.common)
+        self.evidence = scored_evidence(self.request.evidence, self._containing, self.request.common) if self.request.hits else []
         if self.request.filters.person_id:  # a person's items are few: every one of them is read
             return self._exact(self._rows(self.kept))
         rows = self._rows(self.kept, "LIMIT %s", [self.request.common + 1])
@@ -333,8 +333,8 @@ class PostgresSearch:
         folded = [row for row in rows if row.kind == "photo" and row.parent in articles]
         folded_ids = {row.id for row in folded}
         shown = [row for row in rows if row.id not in folded_ids]
-        scores = self._scores(shown)
-        need = self.request.offset + self.request.per_page
+        scores = self._scores(shown) if self.request.hits else {}
+        need = self.request.offset + self.request.per_page if self.request.hits else 0
         ranked = heapq.nsmallest(need, shown, key=self._key(scores))[self.request.offset:]
         on_page = {row.pk for row in ranked if row.kind == "article"}
         photos: dict[int, list[int]] = {}
@@ -358,7 +358,9 @@ class PostgresSearch:
             if month:
                 months[month] += n
         need = self.request.offset + self.request.per_page
-        if self.request.sort == "relevance":
+        if not self.request.hits:
+            ranked, scores = [], {}
+        elif self.request.sort == "relevance":
             ranked, scores = self._by_relevance(need)
         else:
             rows = self._by_date(need)

@@ -234,7 +234,7 @@ class SqliteFtsEngine(SearchEngine):
     def _search(self, db: sqlite3.Connection, request: SearchRequest, deadline: Deadline) -> RawResults:
         """Large searches (more than ``request.common`` items kept, a person's excepted: those
         start from the person's few items) go to ``LargeSearch``; the rest are counted exactly."""
-        evidence = scored_evidence(request.evidence, _Containing(db, request.common), request.common)
+        evidence = scored_evidence(request.evidence, _Containing(db, request.common), request.common) if request.hits else []
         deadline.check()  # FTS5's own matching inside one row never calls the progress handler
         matching = Matching(request)
         # A search with fields (标题:…) is counted exactly: its field checks are SQL on the kept items.
@@ -341,7 +341,7 @@ def _exact(db: sqlite3.Connection, compiled: ExactSearch, deadline: Deadline) ->
         deadline.check()  # FTS5's own matching inside one row never calls the handler
     shown = db.execute(*compiled.counts()).fetchall()
     total = sum(n for _, _, n in shown)
-    rows = db.execute(*compiled.page()).fetchall() if total else []
+    rows = db.execute(*compiled.page()).fetchall() if total and compiled.request.hits else []
     articles = [pk for kind, pk, _ in rows if kind == "article"]
     folded = db.execute(*compiled.folded_photos(articles)).fetchall() if articles else []
     photos: dict[int, list[int]] = {}

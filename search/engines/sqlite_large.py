@@ -52,7 +52,7 @@ class LargeSearch:
             total, sections, months = counts.total, counts.sections, counts.months
         else:  # no counts asked for: of the matches it is known only that they are more than common
             self.matches, total, sections, months = self.request.common + 1, 0, {}, {}
-        ranked = self._ranked()
+        ranked = self._ranked() if self.request.hits else []
         photos = self._photos_under([pk for _, kind, pk, _, _ in ranked if kind == "article"])
         hits = [RawHit(kind, pk, reported(score), photos.get(pk, ()) if kind == "article" else ())
                 for _, kind, pk, _, score in ranked]

@@ -311,7 +311,7 @@ class WhooshEngine(SearchEngine):
         articles = {pk[d] for d in kept if kind[d] == "article"}
         folded = {d for d in kept if kind[d] == "photo" and parent[d] in articles}
         shown = kept - folded
-        scores = self._scores(request, occurrences, snap, shown)
+        scores = self._scores(request, occurrences, snap, shown) if request.hits else {}
         deadline.check()
         date = snap.columns["date"]
         keys = {
@@ -319,7 +319,8 @@ class WhooshEngine(SearchEngine):
             "newest": lambda d: (-date[d], -scores[d], kind[d], -pk[d]),
             "oldest": lambda d: (date[d] == UNDATED, date[d], -scores[d], kind[d], -pk[d]),
         }
-        ranked = heapq.nsmallest(request.offset + request.per_page, shown, key=keys[request.sort])[request.offset:]
+        wanted = request.offset + request.per_page if request.hits else 0
+        ranked = heapq.nsmallest(wanted, shown, key=keys[request.sort])[request.offset:]
         on_page = {pk[d] for d in ranked if kind[d] == "article"}
         photos: dict[int, list[int]] = {}
         for d in sorted(folded, key=lambda d: pk[d]):

@@ -246,6 +246,19 @@ class TestCommonWordsAndLargeResults:
                         skipped += 1
         assert skipped > 5  # the large searches left their counts out
 
+    def test_counts_alone_are_the_same_counts_without_the_hits(self, engines):
+        """``hits=False`` (compare mode, facets counted again): no hits, the same counts."""
+        texts = [a.title + "".join(a.paragraphs()) for a in Article.objects.all()]
+        section = Section.objects.filter(articles__isnull=False).first()
+        for n, query in enumerate(["记者 OR 发展 OR 昌吉", "记者", "-昌吉", "标题:发展", *generated_queries(texts, 20, seed=9)]):
+            filters = (Filters(), Filters(section_id=section.pk), Filters(kind="photo"))[n % 3]
+            for name, engine in engines.items():
+                request = SearchRequest(parse_query(query), filters=filters, per_page=8, common=COMMON)
+                counted, counts_only = engine.search(request), engine.search(replace(request, hits=False))
+                assert counts_only.hits == []
+                assert (counts_only.sections, counts_only.months) == (counted.sections, counted.months), (name, query)
+                assert counts_only.total == counted.total or counted.approximate and len(counted.hits) < 8, (name, query)
+
     def test_no_query_at_all_lists_everything_newest_first(self, engines):
         found = assert_engines_agree_on_hits(engines, "", sort="newest", page=2, per_page=15)
         assert found["sqlite"].approximate and len(found["sqlite"].hits) == 15
