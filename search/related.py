@@ -9,7 +9,9 @@ about what an article is about, so it matches but weighs nothing, and a result m
 the rarer words to be listed (``RELATED_MIN_SCORE``). The article itself and the other articles of its page are left
 out (they are linked beside it already). A search of its own time budget
 (``ARCHIVE_RELATED_BUDGET_MS``); one that runs out, or an index that cannot be read, lists
-nothing rather than failing the article. Found lists are cached per article and edit.
+nothing. Found lists are cached per article and edit; an article page shows a list from the
+cache, else it has its own address (``/articles/<id>/related/``) fetched after the page is shown
+(``static/js/related.js``), so the search never adds to the article page's time.
 """
 
 from __future__ import annotations
@@ -65,12 +67,21 @@ def distinctive_words(title: str, body: str, also: str = "") -> list[str]:
 
 def related_articles(article: Article) -> list[RelatedArticle]:
     """Up to ``RELATED`` articles related to ``article``, best first (cached)."""
-    key = f"related:{article.pk}:{(article.edited_at or article.page.updated_at).timestamp()}"
-    found = cache.get(key)
+    found = cached_related(article)
     if found is None:
         found, ok = _search(article)
-        cache.set(key, found, CACHE_SECONDS if ok else FAILED_SECONDS)
+        cache.set(_key(article), found, CACHE_SECONDS if ok else FAILED_SECONDS)
     return found
+
+
+def cached_related(article: Article) -> list[RelatedArticle] | None:
+    """The list found for ``article`` since its last edit, if one is in the cache: what an article
+    page shows at once (else it has the list fetched after it is shown)."""
+    return cache.get(_key(article))
+
+
+def _key(article: Article) -> str:
+    return f"related:{article.pk}:{(article.edited_at or article.page.updated_at).timestamp()}"
 
 
 def _search(article: Article) -> tuple[list[RelatedArticle], bool]:

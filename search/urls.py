@@ -8,5 +8,6 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/advanced/", views.AdvancedSearchView.as_view(), name="advanced"),
     path("api/search/", views.SearchApi.as_view(), name="api"),
+    path("articles/<int:pk>/related/", views.RelatedView.as_view(), name="related"),
     path("api/articles/<int:pk>/related/", views.RelatedApi.as_view(), name="related-api"),
 ]

@@ -1,7 +1,7 @@
 import logging
 from dataclasses import asdict
 
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
@@ -96,6 +96,17 @@ class SearchApi(JsonView):
             } for hit in results.hits],
             "timeline": timeline.as_json(timeline.of_search(results)),
         })
+
+
+class RelatedView(TemplateView):
+    """An article's related reports as a page of their own: what its article page fetches (or
+    links to, without script) when the list is not in the cache yet."""
+
+    template_name = "search/related.html"
+
+    def get(self, request, pk):
+        article = get_object_or_404(Article.objects.for_results(), pk=pk)
+        return self.render_to_response(self.get_context_data(article=article, related=related_articles(article)))
 
 
 class RelatedApi(JsonView):

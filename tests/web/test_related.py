@@ -42,12 +42,19 @@ class TestRelatedReports:
             assert any(word in printed for word in chosen), (item, chosen)
         assert [item["score"] for item in found] == sorted((item["score"] for item in found), reverse=True)
 
-    def test_the_article_page_lists_them_as_the_api_does(self, client):
+    def test_the_article_page_never_searches_it_links_the_list_until_it_is_found(self, client):
         article = Article.objects.get(title__contains="招商引资实现")
-        html = client.get(article.get_absolute_url()).content.decode()
-        assert "相关报道" in html
+        cold = client.get(article.get_absolute_url()).content.decode()
+        list_page = reverse("search:related", args=[article.pk])
+        assert f'data-related-src="{list_page}"' in cold and f'href="{list_page}"' in cold  # fetched by script
+        found = client.get(list_page).content.decode()  # the list's own page (what the script fetches)
+        warm = client.get(article.get_absolute_url()).content.decode()  # now in the cache: shown at once
+        assert "data-related-src" not in warm
         for item in related_of(client, article):
-            assert f'href="{item["url"]}"' in html
+            assert f'href="{item["url"]}"' in found and f'href="{item["url"]}"' in warm
+
+    def test_the_list_page_of_an_unknown_article_is_a_404(self, client):
+        assert client.get(reverse("search:related", args=[999999])).status_code == 404
 
     def test_the_words_are_the_headline_then_what_the_body_repeats(self):
         chosen = distinctive_words("昌吉州一季度招商引资实现“开门红”", "项目落地。项目投产。企业签约2023。企业",
@@ -56,10 +63,12 @@ class TestRelatedReports:
         assert "2023" not in chosen and len(chosen) == 8  # the rest of the slogan left out
 
     @override_settings(ARCHIVE_RELATED_BUDGET_MS=0)
-    def test_a_search_out_of_time_lists_none_and_the_page_still_shows(self, client):
+    def test_a_search_out_of_time_lists_none_and_the_pages_still_show(self, client):
         article = Article.objects.get(title__contains="招商引资实现")
+        listed = client.get(reverse("search:related", args=[article.pk]))
+        assert listed.status_code == 200 and 'id="no-related"' in listed.content.decode()
         page = client.get(article.get_absolute_url())
-        assert page.status_code == 200 and 'id="related-reports"' not in page.content.decode()
+        assert page.status_code == 200 and "<li class=\"mb-2\">" not in page.content.decode()
 
     def test_an_unknown_article_is_a_json_404(self, client):
         answer = client.get(reverse("search:related-api", args=[999999]))
