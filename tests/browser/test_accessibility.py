@@ -70,7 +70,7 @@ def test_axe_finds_no_violations(browser, archive_site, name, width):
 def test_a_printed_article_is_the_article_alone(page, archive_site):
     page.goto(archive_site + urls()["article"])
     page.emulate_media(media="print")
-    for hidden in ["nav.navbar", "aside", "footer", "form[role=search]", "nav[aria-label=同版前后稿件]"]:
+    for hidden in ["nav.navbar", "aside", "footer", "form[role=search]", "nav[aria-label=前后稿件与版面]"]:
         expect(page.locator(hidden).first).to_be_hidden()
     expect(page.locator("article h1")).to_be_visible()
     expect(page.locator(".article-body p").first).to_be_visible()
