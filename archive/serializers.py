@@ -1,5 +1,6 @@
 """Plain-dict shapes of the stored items, shared by the JSON API and anything else that exports."""
 
+from . import citing
 from .models import Article, Page, PhotoCaption, Role
 
 
@@ -40,6 +41,7 @@ def article_json(article: Article) -> dict:
         "body": "\n\n".join(article.paragraphs()),
         "blocks": [{"type": b.kind, "text": b.text} for b in article.blocks()],
         "photos": [photo_json(p) | {"position": p.position} for p in article.photos.all()],
+        "citation": citing.article_citations(article),  # {"gbt7714", "apa", "mla"}: as its page shows them
     }
 
 
@@ -52,5 +54,6 @@ def page_json(page: Page) -> dict:
         "date_source": page.date_source,
         "label": page.label,
         "url": page.get_absolute_url(),
+        "citation": citing.page_citations(page),
         "items": [photo_json(i) if isinstance(i, PhotoCaption) else article_json(i) for i in page.items()],
     }

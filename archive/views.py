@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import counts, people
+from . import citing, counts, people, reading
 from .models import Article, FormerPageAddress, Page, Person, PersonAlias, PhotoCaption, RemovedArticle, Role, Section
 
 ITEMS_PER_PAGE = 20
@@ -85,8 +85,10 @@ class PageDetailView(PageLookupMixin, DetailView):
         pages = Page.objects.without_text()
         return super().get_context_data(
             items=page.items(),
+            first_article=next(iter(page.articles.all()), None),  # where j leads (reading keys)
             previous_page=pages.preceding(page),
             next_page=pages.following(page),
+            citations=citing.labelled(citing.page_citations(page)),
             **kwargs,
         )
 
@@ -149,14 +151,12 @@ class ArticleDetailView(AddressedMixin, DetailView):
         article = self.object
         page = Page.objects.with_items().get(pk=article.page_id)
         others = [item for item in page.items() if item != article]
-        neighbours = [a for a in page.articles.all()]
-        index = next(i for i, a in enumerate(neighbours) if a.pk == article.pk)
         return super().get_context_data(
             layout=article.layout(),
             highlight_query=self.request.GET.get("hl", ""),
             other_items=others,
-            previous_article=neighbours[index - 1] if index > 0 else None,
-            next_article=neighbours[index + 1] if index + 1 < len(neighbours) else None,
+            neighbours=reading.neighbours(article, list(page.articles.all())),
+            citations=citing.labelled(citing.article_citations(article)),
             **kwargs,
         )
 

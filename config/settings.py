@@ -11,6 +11,7 @@ ARCHIVE_RELATED_BUDGET_MS  how long finding an article's related reports may run
 ARCHIVE_MAX_PAGE_KB    the largest page file ingest accepts (512); larger files are refused, unread
 ARCHIVE_WHOOSH_CEILING articles up to which the Whoosh engine is advised (20000); past it, ingest says so
 ARCHIVE_PAGES_ROOT     the folder page files live under; a page is named by its path below it
+ARCHIVE_NEWSPAPER_TITLE  the newspaper's title, as citations name it (昌吉日报)
 DJANGO_DEBUG           "1" (default) for development; "0" in production
 DJANGO_SECRET_KEY      required when DJANGO_DEBUG=0
 DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
@@ -254,6 +255,11 @@ else:
 # The folder page files live under: a page's identity is its path below it (README, "Page
 # identity"). Unset: the path below the folder given to ingest, or the file's name.
 ARCHIVE_PAGES_ROOT = os.environ.get("ARCHIVE_PAGES_ROOT", "")
+# The newspaper the pages are from, as citations name it (archive/citations.py; README, "Citing").
+# The seed pages print no masthead; their stories are 昌吉州's own ("本报讯", 本报记者 of 州 news)
+# and the product owner names the paper 昌吉日报. An archive of another paper sets its title;
+# an empty value is taken as unset, since a citation without its newspaper cites nothing.
+ARCHIVE_NEWSPAPER_TITLE = os.environ.get("ARCHIVE_NEWSPAPER_TITLE", "").strip() or "昌吉日报"
 # The largest page file ingest reads (a printed page is tens of KB): larger ones are refused.
 ARCHIVE_MAX_PAGE_KB = int(os.environ.get("ARCHIVE_MAX_PAGE_KB", "512"))
 # How long one search may run before it is stopped with "检索过于复杂" (README, "Limits").

@@ -73,7 +73,7 @@ def test_axe_finds_no_violations(browser, archive_site, name, width):
 def test_a_printed_article_is_the_article_alone(page, archive_site):
     page.goto(archive_site + urls()["article"])
     page.emulate_media(media="print")
-    for hidden in ["nav.navbar", "aside", "footer", "form[role=search]", "nav[aria-label=同版前后稿件]"]:
+    for hidden in ["nav.navbar", "aside", "footer", "form[role=search]", "nav[aria-label=前后稿件与版面]"]:
         expect(page.locator(hidden).first).to_be_hidden()
     expect(page.locator("article h1")).to_be_visible()
     expect(page.locator(".article-body p").first).to_be_visible()
@@ -82,3 +82,27 @@ def test_a_printed_article_is_the_article_alone(page, archive_site):
     page.emulate_media(media="screen")
     expect(page.locator("nav.navbar")).to_be_visible()
     expect(page.locator("aside")).to_be_visible()
+
+
+@pytest.mark.parametrize("name", ["article", "page"])
+def test_axe_finds_no_violations_in_the_research_tools_in_use(browser, archive_site, name):
+    """The citations with their copy buttons shown and a copy announced, and the 键盘操作 hint
+    open with its switch, at phone width (where a long citation must wrap)."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` installs it (npm ci)")
+    url = archive_site + urls()[name]
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", bypass_csp=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=archive_site)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.get_by_role("button", name="复制 GB/T 7714-2015 格式").click()
+        expect(page.get_by_role("status")).to_contain_text("已复制")
+        page.get_by_text("键盘操作").click()
+        expect(page.get_by_label("启用单键快捷键")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing runs off the screen
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+        assert not violations, f"{name} ({url}):\n{describe(violations)}"
+    finally:
+        context.close()

@@ -53,7 +53,7 @@ def test_next_and_previous_page_go_through_the_issues_in_date_order(client, inge
     while url:
         text = html(client, url)
         seen.append(url)
-        following = re.search(r'<a href="([^"]+)" rel="next">', text)
+        following = re.search(r'<a href="([^"]+)" rel="next"', text)
         url = following and following.group(1)
     assert seen == ["/issues/2023-03-26/1/", "/issues/2023-04-17/1/", "/issues/2023-04-21/1/",
                     "/issues/2023-05-17/1/", "/issues/2023-08-18/1/"]
@@ -66,7 +66,7 @@ def test_within_an_issue_next_page_is_the_next_label(client, ingested, tmp_path)
     (folder / "03.txt").write_text(read_seed(3) + "\n", encoding="utf-8")
     ingest(folder)  # the seed page of that day (numbered 1 when ingested) is joined by pages 2 and 3
     first = html(client, "/issues/2023-04-17/1/")
-    assert '<a href="/issues/2023-04-17/2/" rel="next">下一版 2023年4月17日 第2版 →</a>' in first
+    assert '<a href="/issues/2023-04-17/2/" rel="next" aria-keyshortcuts="n">下一版 2023年4月17日 第2版 →</a>' in first
     second = html(client, "/issues/2023-04-17/2/")
     assert 'href="/issues/2023-04-17/1/" rel="prev"' in second and 'href="/issues/2023-04-17/3/" rel="next"' in second
     third = html(client, "/issues/2023-04-17/3/")
