@@ -12,6 +12,7 @@ ARCHIVE_MAX_PAGE_KB    the largest page file ingest accepts (512); larger files 
 ARCHIVE_WHOOSH_CEILING articles up to which the Whoosh engine is advised (20000); past it, ingest says so
 ARCHIVE_PAGES_ROOT     the folder page files live under; a page is named by its path below it
 ARCHIVE_NEWSPAPER_TITLE  the newspaper's title, as citations name it (昌吉日报)
+ARCHIVE_EXPORT_LIMIT   the most items one export of search results writes (10000); a larger search is cut there
 DJANGO_DEBUG           "1" (default) for development; "0" in production
 DJANGO_SECRET_KEY      required when DJANGO_DEBUG=0
 DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
@@ -270,6 +271,9 @@ ARCHIVE_RELATED_BUDGET_MS = int(os.environ.get("ARCHIVE_RELATED_BUDGET_MS", "300
 # A word in more items than this is common: it decides what matches, not the order, and a search
 # matching more items has its counts estimated (search/scoring.py; README, "Limits").
 ARCHIVE_SEARCH_COMMON_ITEMS = int(os.environ.get("ARCHIVE_SEARCH_COMMON_ITEMS", "5000"))
+# The most items one export of search results (/search/export.csv, .jsonl) writes; a search with
+# more is cut there, and says so (X-Archive-Export-Truncated; README, "Exporting results").
+ARCHIVE_EXPORT_LIMIT = max(1, int(os.environ.get("ARCHIVE_EXPORT_LIMIT", "10000")))
 # haystack's commands (rebuild_index, update_index) and index classes drive that engine.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "search.haystack_backend.ArchiveSearchEngine"}}
 if ARCHIVE_SEARCH["ENGINE"] == "postgres":

@@ -244,3 +244,49 @@ def compare_terms(text: str) -> tuple[tuple[str, ParsedQuery], ...]:
             raise ValidationError(f"比较的“{term}”里没有可以查找的文字(只有排除词的检索无法比较)。")
         parsed.append((term, query))
     return tuple(parsed)
+
+
+class WholeSearchForm(SearchForm):
+    """A search taken as a whole rather than a page of it — what the export and the search's
+    Atom feed run: the search page's parameters and checks, no ``page``."""
+
+    page = None
+
+    def has_something_to_find(self) -> bool:
+        """Whether there is anything to look for: words (not punctuation alone) or a filter."""
+        return not (self.parsed.is_empty and not self.has_filters())
+
+    def _post_clean(self):
+        """Terms compared (``招商 | 投资``) are counted, not listed: there are no results to take."""
+        super()._post_clean()
+        if self.terms:
+            self.add_error("q", "用 | 比较的几个词只有各自的数量,没有结果列表可导出或订阅;请分别检索每个词。")
+            self.terms = ()
+
+    def errors_by_parameter(self) -> str:
+        """Each refused value's message with the address parameters it came from, so that a
+        script that built the address knows which to mend."""
+        messages = []
+        for name, errors in self.errors.items():
+            named = self._form_error_parameters() if name == "__all__" else name
+            messages += [f"参数 {named}:{error}" for error in errors]
+        return ";".join(messages)
+
+    def _form_error_parameters(self) -> str:
+        """The parameters an error of the whole form (``clean``) is about: the dates in the
+        wrong order, or a name in the query (作者:, 栏目:) that another parameter contradicts."""
+        data = self.cleaned_data
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            return "start、end"
+        return "、".join(["q", *(name for name in getattr(self, "named", {}) if data.get(name))])
+
+
+class ExportForm(WholeSearchForm):
+    """The export's parameters: the search's, and whether each item's text is wanted."""
+
+    text = forms.ChoiceField(required=False, choices=[("", "否"), ("0", "否"), ("1", "是")],
+                             error_messages={"invalid_choice": "只能是 1(含全文)或 0(不含)。"})
+
+    def with_text(self) -> bool:
+        return self.cleaned_data.get("text") == "1"
+
