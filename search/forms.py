@@ -290,3 +290,8 @@ class ExportForm(WholeSearchForm):
     def with_text(self) -> bool:
         return self.cleaned_data.get("text") == "1"
 
+
+class FeedForm(WholeSearchForm):
+    """The search's Atom feed: its newest matches, so no choice of order."""
+
+    sort = None
