@@ -90,6 +90,11 @@ class TestTheFeed:
         assert [e["link"] for e in photos] == newest("何龙", kind="photo", start=datetime.date(2023, 4, 1),
                                                      end=datetime.date(2023, 12, 31))
 
+    def test_it_lists_only_the_newest_few(self, client, monkeypatch):
+        monkeypatch.setattr("search.feeds.FEED_ITEMS", 4)
+        found = entries(feed(client, q="昌吉"))
+        assert [e["link"] for e in found] == newest("昌吉")[:4]
+
     def test_a_search_with_no_match_yet_is_an_empty_feed(self, client):
         root = feed(client, q="量子计算机")
         assert entries(root) == [] and root.findtext(f"{ATOM}updated")
