@@ -49,7 +49,21 @@ def page_urls() -> dict[str, str]:
         "api_article": reverse("archive:api-article", args=[article.pk]),
         "search": "/search/?" + urlencode({"q": COMMON_WORD}),
         "search_newest": "/search/?" + urlencode({"q": COMMON_WORD, "sort": "newest"}),
+        # the research tools (issue 14): a headline field, compare mode, the advanced form, the
+        # article's related reports (its own page: the article page fetches it), a search's feed
+        "search_title": "/search/?" + urlencode({"q": f"标题:{title_word(article.title)}"}),
+        "search_compare": "/search/?" + urlencode({"q": f"{COMMON_WORD} | 通讯员"}),
+        "advanced": reverse("search:advanced"),
+        "related": reverse("search:related", args=[article.pk]),
+        "search_feed": reverse("search:feed") + "?" + urlencode({"q": COMMON_WORD}),
     }
+
+
+def title_word(title: str) -> str:
+    """The first word of two or more characters in a title (jieba), for a headline search."""
+    import rjieba
+
+    return next((w for w in rjieba.cut(title) if len(w) >= 2 and w.isalnum()), title[:2])
 
 
 if __name__ == "__main__":
