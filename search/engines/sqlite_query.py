@@ -189,8 +189,10 @@ class ExactSearch:
     table per piece of evidence, then read the facet counts, the page and the photos folded
     under the page's articles."""
 
-    def __init__(self, request: SearchRequest, evidence: list[Evidence]):
-        self.request = request
+    def __init__(self, request: SearchRequest, evidence: list[Evidence], walk_match: bool = False):
+        """``walk_match``: read the match in full and look each item's section up, rather than
+        start from the section's items and probe the match for each (``sqlite_fts._walk_match``)."""
+        self.request, self.walk_match = request, walk_match
         self.matching = Matching(request)
         self.match = self.matching.match
         by_person = bool(request.filters.person_id)
@@ -258,7 +260,7 @@ class ExactSearch:
     def _kept(self) -> tuple[str, list]:
         source, params = self._source()
         walked = "m.id" if self.match and not self.request.filters.person_id else None  # ids in id_range
-        where, where_params = filter_sql(self.request.filters, walked=walked)
+        where, where_params = filter_sql(self.request.filters, walked=walked, by_key=self.walk_match)
         fields, field_params = field_checks(self.request.query, "items.id", tuple(self.head_clauses))
         where, where_params = f"{where} AND {fields}", where_params + field_params
         return ("INSERT INTO kept (id, kind, pk, parent, section, month, date, s) SELECT items.id, items.kind, "

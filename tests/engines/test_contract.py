@@ -259,6 +259,15 @@ class TestCommonWordsAndLargeResults:
                 assert (counts_only.sections, counts_only.months) == (counted.sections, counted.months), (name, query)
                 assert counts_only.total == counted.total or counted.approximate and len(counted.hits) < 8, (name, query)
 
+    @pytest.mark.parametrize("probe_cost", [0.0, 1e9], ids=["probe-the-section", "walk-the-match"])
+    def test_a_section_searched_either_way_finds_the_same(self, engines, monkeypatch, probe_cost):
+        from search.engines import sqlite_fts
+        monkeypatch.setattr(sqlite_fts, "PROBE_COST", probe_cost)
+        texts = [a.title + "".join(a.paragraphs()) for a in Article.objects.all()]
+        for section in Section.objects.filter(articles__isnull=False).distinct()[:3]:
+            for query in ["发展", "记者 -昌吉", *generated_queries(texts, 10, seed=section.pk)]:
+                assert_engines_agree_on_hits(engines, query, filters=Filters(section_id=section.pk), per_page=10)
+
     def test_no_query_at_all_lists_everything_newest_first(self, engines):
         found = assert_engines_agree_on_hits(engines, "", sort="newest", page=2, per_page=15)
         assert found["sqlite"].approximate and len(found["sqlite"].hits) == 15
