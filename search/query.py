@@ -7,8 +7,10 @@ letters and figures, ``15+4``) are matched as one piece (``全警`` is not split
 A field name and a colon before a word or phrase (``标题:招商``, ``title:"开门红"``,
 ``-标题:会议``) looks for it in that field only (``FIELDS``); ``作者:`` and ``栏目:`` name a person
 and a section, which the search page turns into its person and section filters
-(``ParsedQuery.named``). A word shaped like a field name but unknown (``时间:``) is an error
-(``UnknownField``), never plain text: the reader is told the fields and to quote the text.
+(``ParsedQuery.named``). Latin letters before a colon that name no field (``titel:``) are an error
+(``UnknownField``): the reader is told the fields and to quote the text. Chinese words before a
+colon are text unless they are a field's name: news text is full of them (``记者刘茜报道:``), and a
+piece of it pasted must find what it finds printed.
 Anything else — ``[a TO b]``, ``*`` — is plain text.
 
 The result is a tree of *literals* (runs of units, ``search/analyzers.py``): an item matches a
@@ -55,9 +57,9 @@ TEXT, HEAD = "text", "head"
 AUTHOR, SECTION = "author", "section"
 FIELDS = {"标题": HEAD, "title": HEAD, "作者": AUTHOR, "author": AUTHOR, "栏目": SECTION, "section": SECTION}
 FIELD_NAMES = "标题、作者、栏目(title、author、section)"
-# What is read as a field name before a colon: Latin letters, or two to four Chinese characters
-# (``http:`` and ``时间:`` are refused as unknown fields, not searched as text).
-FIELD_PREFIX = re.compile(r"([A-Za-z]{1,12}|[\u4e00-\u9fff]{2,4})[:：]")
+# What is read as a field name before a colon: Latin letters (``titel:`` and ``http:`` are refused
+# as unknown fields), or a field's Chinese name (``时间:4月`` is text).
+FIELD_PREFIX = re.compile("([A-Za-z]{1,12}|" + "|".join(name for name in FIELDS if not name.isascii()) + ")[:：]")
 
 
 @dataclass

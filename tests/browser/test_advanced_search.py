@@ -36,8 +36,8 @@ def test_an_unknown_field_is_a_message_on_a_phone(browser, archive_site):
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
     try:
-        page.goto(archive_site + "/search/?q=时间:4月17日")
-        expect(page.get_by_text("没有“时间”这个检索字段")).to_be_visible()
+        page.goto(archive_site + "/search/?q=titel:招商")
+        expect(page.get_by_text("没有“titel”这个检索字段")).to_be_visible()
         expect(page.get_by_label("检索词")).to_have_attribute("aria-invalid", "true")
         page.get_by_text("检索语法").click()
         expect(page.locator("#search-syntax")).to_contain_text("标题:招商")

@@ -45,7 +45,7 @@ class TestFieldSearch:
         assert found["total"] > 0 and {r["section"] for r in found["results"]} == {section.name}
 
     @pytest.mark.parametrize("query, said", [
-        ("时间:4月17日", "没有“时间”这个检索字段"),
+        ("titel:招商", "没有“titel”这个检索字段"),
         ("作者:无此人", "档案中没有署名为“无此人”的作者"),
         ("栏目:无此栏目", "没有名称含“无此栏目”的栏目"),
         ("-作者:刘茜 招商", "不能排除"),
