@@ -31,7 +31,9 @@ from .forms import ExportForm
 from .matches import Match, Matches
 
 log = logging.getLogger(__name__)
-FIELDS = ("id", "type", "permalink", "date", "section", "title", "byline", "names")
+# "date": the item's own (its dateline), what the search's dates filter on; "issue_date": the
+# issue's that printed it, what a citation gives. They differ for a story printed days later.
+FIELDS = ("id", "type", "permalink", "date", "issue_date", "section", "title", "byline", "names")
 TEXT_FIELD = "text"
 CHUNK_CHARS = 64 * 1024  # written out at about this size: one page of the engine may be megabytes
 NAME_SEPARATOR = "、"  # a CSV cell holds the names as the paper prints a list of them
@@ -80,6 +82,7 @@ def row(match: Match, site: str, with_text: bool) -> dict:
         "type": match.kind,
         "permalink": site + match.object.get_absolute_url(),
         "date": match.date.isoformat() if match.date else None,
+        "issue_date": match.issue_date.isoformat() if match.issue_date else None,
         "section": match.section or None,
         "title": match.title,
         "byline": match.byline,
@@ -111,7 +114,7 @@ def streamed(matches: Matches, file_format, site: str, with_text: bool, query: s
         raise ExportInterrupted(f"导出中断:{error}") from error
 
 
-def file_names(query: str, suffix: str) -> str:
+def file_names(query: str, suffix: str, with_text: bool = False) -> str:
     """``Content-Disposition`` with the query in the file's name: RFC 5987's ``filename*`` for
     browsers, and a plain ASCII ``filename`` for clients that read no other. (Django's
     ``content_disposition_header`` writes one or the other, never both.)"""
@@ -119,7 +122,7 @@ def file_names(query: str, suffix: str) -> str:
     # that reorder text (one could make ``.csv`` look like another suffix) become ``_``.
     kept = "".join("_" if ch in '\\/:*?"<>|' or unicodedata.category(ch)[0] in "CZ" else ch for ch in query)
     words = re.sub("_+", "_", kept).strip("._")[:60]
-    name = f"检索_{words or '全部'}.{suffix}"
+    name = f"检索_{words or '全部'}{'_全文' if with_text else ''}.{suffix}"  # the two downloads apart
     return f"attachment; filename=\"archive-search.{suffix}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
@@ -148,7 +151,7 @@ class ExportView(JsonView):
         site = request.build_absolute_uri("/").rstrip("/")
         body = streamed(matches, file_format, site, form.with_text(), query) if request.method != "HEAD" else ()
         response = StreamingHttpResponse(body, content_type=file_format.content_type)
-        response["Content-Disposition"] = file_names(query.strip(), file_format.suffix)
+        response["Content-Disposition"] = file_names(query.strip(), file_format.suffix, form.with_text())
         response["X-Archive-Export-Limit"] = str(limit)
         response["X-Archive-Export-Truncated"] = "true" if truncated else "false"
         response["X-Archive-Export-Total"] = str(matches.total)

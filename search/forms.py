@@ -241,7 +241,7 @@ def compare_terms(text: str) -> tuple[tuple[str, ParsedQuery], ...]:
         except QueryError as error:
             raise ValidationError(f"比较的“{term}”:{error}") from None
         if not query.groups:
-            raise ValidationError(f"比较的“{term}”里没有可以查找的文字(只有排除词的检索无法比较)。")
+            raise ValidationError(f"比较的“{term}”里没有可以查找的文字(只有排除词,或只有作者、栏目的检索无法比较)。")
         parsed.append((term, query))
     return tuple(parsed)
 

@@ -59,6 +59,11 @@ class Match:
         return self.object.shown_date
 
     @property
+    def issue_date(self):
+        """The date of the issue that printed it (what a citation gives): its page's."""
+        return self.object.page.date
+
+    @property
     def section(self) -> str:
         article = self.object if self.kind == "article" else self.object.article
         return article.section.name if article and article.section else ""

@@ -247,8 +247,7 @@ def _name(parsed: ParsedQuery, token: Token, joined: bool) -> None:
     """``作者:刘茜`` or ``栏目:"…"``: kept as typed, for the form to resolve into a filter."""
     label = NAMED_LABELS[token.field]
     if token.negated or joined:
-        raise UnknownField(f"“{label}:”只能用来限定范围,不能排除(-)或用 OR 连接;"
-                           f"可以改用检索页的{label}筛选。")
+        raise UnknownField(f"“{label}:”只能用来限定范围,不能排除(-)或用 OR 连接。")
     name = token.text.strip()
     if token.field in parsed.named and parsed.named[token.field] != name:
         raise UnknownField(f"一次检索只能限定一个{label}(这里有“{parsed.named[token.field]}”和“{name}”)。")

@@ -16,6 +16,7 @@ cache, else it has its own address (``/articles/<id>/related/``) fetched after t
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -49,6 +50,10 @@ class RelatedArticle:
     date: str | None  # ISO date shown
     section: str | None
     score: float
+
+    @property
+    def shown_date(self) -> datetime.date | None:
+        return datetime.date.fromisoformat(self.date) if self.date else None
 
 
 def distinctive_words(title: str, body: str, also: str = "") -> list[str]:

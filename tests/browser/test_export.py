@@ -32,7 +32,7 @@ def test_the_results_download_as_csv_for_excel(page, archive_site):
     assert name == "检索_招商引资.csv"
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
-    assert list(rows[0]) == ["id", "type", "permalink", "date", "section", "title", "byline", "names"]
+    assert list(rows[0]) == ["id", "type", "permalink", "date", "issue_date", "section", "title", "byline", "names"]
     assert len(rows) == count and KNOWN_TITLE in [row["title"] for row in rows]
     known = next(row for row in rows if row["title"] == KNOWN_TITLE)
     assert known["permalink"].startswith(archive_site + "/issues/2023-04-17/")
@@ -44,7 +44,7 @@ def test_the_results_download_as_csv_for_excel(page, archive_site):
 def test_the_results_with_their_text_download_as_json_lines(page, archive_site):
     page.goto(archive_site + "/search/?q=产业集群&sort=newest")
     name, body = download(page, "导出 JSON Lines(含全文)")
-    assert name == "检索_产业集群.jsonl"
+    assert name == "检索_产业集群_全文.jsonl"  # not the name of the export without the text
     rows = [json.loads(line) for line in body.decode("utf-8").splitlines()]
     assert rows and all(set(row) >= {"id", "title", "names", "text"} for row in rows)
     assert [row["date"] for row in rows] == sorted((row["date"] for row in rows), reverse=True)

@@ -73,7 +73,8 @@ class TestWhatIsExported:
         row = rows[str(article.pk)]
         assert row == {
             "id": str(article.pk), "type": "article", "permalink": "http://testserver" + article.get_absolute_url(),
-            "date": "2023-04-17", "section": SECTION, "title": "昌吉州一季度招商引资实现“开门红”",
+            "date": "2023-04-17", "issue_date": article.page.date.isoformat(), "section": SECTION,
+            "title": "昌吉州一季度招商引资实现“开门红”",
             "byline": "本报讯 记者刘茜、通讯员高祥钧报道:", "names": "刘茜、高祥钧",
         }
         assert "<mark>" not in "".join(r["title"] for r in rows.values())  # plain text, not the page's HTML
@@ -82,7 +83,8 @@ class TestWhatIsExported:
         photo = PhotoCaption.objects.get(caption__startswith="4月16日,民警帮助牧民")
         [row] = jsonl_rows(export(client, JSONL_URL, q="民警帮助牧民", type="photo")[1])
         assert row == {"id": photo.pk, "type": "photo", "permalink": "http://testserver" + photo.get_absolute_url(),
-                       "date": "2023-04-16", "section": None, "title": photo.caption,
+                       "date": "2023-04-16", "issue_date": photo.page.date.isoformat(), "section": None,
+                       "title": photo.caption,
                        "byline": "本报记者 何龙 摄", "names": ["何龙"]}
 
     def test_a_photo_printed_in_a_matching_article_is_no_row_of_its_own(self, client):
@@ -100,7 +102,8 @@ class TestWhatIsExported:
         assert [r["date"] for r in rows] == sorted((r["date"] for r in rows), reverse=True)
         assert all(isinstance(r["names"], list) and isinstance(r["id"], int) for r in rows)
         csv_body = export(client, q="昌吉", sort="newest")[1]
-        assert [{**r, "id": str(r["id"]), "names": "、".join(r["names"]), "section": r["section"] or ""}
+        assert [{**r, "id": str(r["id"]), "names": "、".join(r["names"]), "section": r["section"] or "",
+                 "issue_date": r["issue_date"] or ""}
                 for r in rows] == csv_rows(csv_body)
         assert response["Content-Type"].startswith("application/x-ndjson")
 
