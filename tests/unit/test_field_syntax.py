@@ -38,6 +38,8 @@ class TestFieldSyntax:
 
     @pytest.mark.parametrize("query, said", [
         ("titel:招商", "没有“titel”这个检索字段"),
+        ("正文:招商", "暂不能只在正文中查找"),
+        ("body:招商", "暂不能只在正文中查找"),
         ("http://example.com", "没有“http”这个检索字段"),
         ("标题: 招商", "后面缺少要查找的文字"),
         ("标题:", "后面缺少要查找的文字"),
