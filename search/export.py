@@ -26,7 +26,7 @@ from django.http import StreamingHttpResponse
 
 from archive.api import JsonView, json_error
 
-from .engines import IndexFailure, IndexUnavailable, SearchTooExpensive
+from .failures import SEARCH_FAILURES, failure
 from .forms import ExportForm
 from .matches import Match, Matches
 
@@ -37,7 +37,6 @@ FIELDS = ("id", "type", "permalink", "date", "issue_date", "section", "title", "
 TEXT_FIELD = "text"
 CHUNK_CHARS = 64 * 1024  # written out at about this size: one page of the engine may be megabytes
 NAME_SEPARATOR = "、"  # a CSV cell holds the names as the paper prints a list of them
-UNAVAILABLE_MESSAGE = "检索暂时不可用,请稍后再试。"
 
 
 class ExportInterrupted(Exception):
@@ -109,7 +108,7 @@ def streamed(matches: Matches, file_format, site: str, with_text: bool, query: s
     try:
         for piece in written(matches, file_format, site, with_text):
             yield piece.encode("utf-8")
-    except (SearchTooExpensive, IndexUnavailable, IndexFailure) as error:
+    except SEARCH_FAILURES as error:
         log.error("export of %r broken off: %s", query, error)
         raise ExportInterrupted(f"导出中断:{error}") from error
 
@@ -142,12 +141,9 @@ class ExportView(JsonView):
             matches = Matches(form.parsed, form.filters(), form.cleaned_data.get("sort") or "relevance", limit,
                               with_text=form.with_text())
             truncated = matches.truncated()
-        except SearchTooExpensive as error:
-            log.warning("export %r stopped: %s", query, error)
-            return json_error(400, str(error))
-        except (IndexUnavailable, IndexFailure) as error:
-            log.error("export %r: %s", query, error)
-            return json_error(503, UNAVAILABLE_MESSAGE)
+        except SEARCH_FAILURES as error:
+            failed = failure(error, "export", query)
+            return json_error(failed.status, failed.message)
         site = request.build_absolute_uri("/").rstrip("/")
         body = streamed(matches, file_format, site, form.with_text(), query) if request.method != "HEAD" else ()
         response = StreamingHttpResponse(body, content_type=file_format.content_type)

@@ -5,7 +5,6 @@ feeds are (``archive/feeds.py``): characters XML forbids become spaces, dates ar
 from __future__ import annotations
 
 import html
-import logging
 from dataclasses import dataclass
 
 from django.http import HttpResponse
@@ -17,14 +16,12 @@ from django.views import View
 from archive.feeds import FEED_ITEMS, LatestArticlesFeed, xml_text
 
 from . import links
-from .engines import IndexFailure, IndexUnavailable, SearchTooExpensive
+from .failures import SEARCH_FAILURES, failure
 from .forms import FeedForm
 from .highlight import snippet
 from .matches import Match, Matches
 
-log = logging.getLogger(__name__)
 SITE = "昌吉报纸档案"
-UNAVAILABLE_MESSAGE = "检索暂时不可用,请稍后再试。"
 
 
 def described(form) -> str:
@@ -128,10 +125,7 @@ class SearchFeedView(View):
         try:
             newest = next(Matches(form.parsed, form.filters(), "newest", FEED_ITEMS, with_text=True,
                                   counted=False).pages())
-        except SearchTooExpensive as error:
-            log.warning("search feed %r stopped: %s", request.GET.get("q", ""), error)
-            return plain(400, str(error))
-        except (IndexUnavailable, IndexFailure) as error:
-            log.error("search feed %r: %s", request.GET.get("q", ""), error)
-            return plain(503, UNAVAILABLE_MESSAGE)
+        except SEARCH_FAILURES as error:
+            failed = failure(error, "search feed", request.GET.get("q", ""))
+            return plain(failed.status, failed.message)
         return SearchFeed()(request, search=FollowedSearch(form, newest))

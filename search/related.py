@@ -27,7 +27,8 @@ from django.core.cache import cache
 from archive.models import Article
 
 from .analyzers import words
-from .engines import Filters, IndexFailure, IndexUnavailable, SearchRequest, SearchTooExpensive, engine
+from .engines import Filters, SearchRequest, engine
+from .failures import SEARCH_FAILURES
 from .query import Clause, ParsedQuery
 
 RELATED = 5  # articles listed
@@ -100,7 +101,7 @@ def _search(article: Article) -> tuple[list[RelatedArticle], bool]:
                             common=RELATED_COMMON, counts=False)
     try:
         raw = engine().search(request)
-    except (SearchTooExpensive, IndexUnavailable, IndexFailure) as error:
+    except SEARCH_FAILURES as error:
         log.warning("related reports of article %s not found: %s", article.pk, error)
         return [], False
     hits = [hit for hit in raw.hits if hit.score >= RELATED_MIN_SCORE and hit.pk not in beside][:RELATED]

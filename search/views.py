@@ -1,4 +1,3 @@
-import logging
 from dataclasses import asdict
 
 from django.shortcuts import get_object_or_404, redirect
@@ -10,12 +9,9 @@ from archive.api import JsonView, json_error
 from archive.models import Article
 
 from . import links, timeline
-from .engines import IndexFailure, IndexUnavailable, SearchTooExpensive
+from .failures import SEARCH_FAILURES, failure
 from .forms import MAX_PAGE, AdvancedSearchForm, SearchForm
 from .related import related_articles
-
-log = logging.getLogger(__name__)
-UNAVAILABLE_MESSAGE = "检索暂时不可用,请稍后再试。"
 
 
 class SearchView(TemplateView):
@@ -27,12 +23,10 @@ class SearchView(TemplateView):
             if form.is_bound and form.is_valid() and form.terms:  # compare mode: 招商 | 投资
                 return self.render_to_response(self.page_context(form, None, comparison=form.compare()))
             results = form.search() if form.is_bound and form.is_valid() else None
-        except SearchTooExpensive as error:
-            log.warning("search %r stopped: %s", request.GET.get("q", ""), error)
-            return self.render_to_response(self.page_context(form, None, too_expensive=str(error)), status=400)
-        except (IndexUnavailable, IndexFailure) as error:
-            log.error("search %r: %s", request.GET.get("q", ""), error)
-            return self.render_to_response(self.page_context(form, None, unavailable=UNAVAILABLE_MESSAGE), status=503)
+        except SEARCH_FAILURES as error:
+            failed = failure(error, "search", request.GET.get("q", ""))
+            shown = {"too_expensive" if failed.too_expensive else "unavailable": failed.message}
+            return self.render_to_response(self.page_context(form, None, **shown), status=failed.status)
         if results and (results.out_of_range or form.page_past_limit):  # an old link, a typed number
             return redirect(links.page_url(links.current(form.cleaned_data), min(results.num_pages, MAX_PAGE)))
         return self.render_to_response(self.page_context(form, results))
@@ -66,12 +60,9 @@ class SearchApi(JsonView):
             if form.terms:  # compare mode: 招商 | 投资
                 return self.json(comparison_json(form.cleaned_data["q"], form.compare()))
             results = form.search()
-        except SearchTooExpensive as error:
-            log.warning("search API %r stopped: %s", request.GET.get("q", ""), error)
-            return json_error(400, str(error))
-        except (IndexUnavailable, IndexFailure) as error:
-            log.error("search API %r: %s", request.GET.get("q", ""), error)
-            return json_error(503, UNAVAILABLE_MESSAGE)
+        except SEARCH_FAILURES as error:
+            failed = failure(error, "search API", request.GET.get("q", ""))
+            return json_error(failed.status, failed.message)
         if results is None:
             return json_error(400, "检索词里没有可以查找的文字")
         if results.out_of_range or form.page_past_limit:  # as /api/pages/ answers a page past the end
