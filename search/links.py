@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from dataclasses import dataclass
 
 from django.urls import get_script_prefix, reverse
@@ -17,6 +18,9 @@ from .results import MonthFacet, SearchResults
 PARAMETERS = ("q", "section", "type", "person", "start", "end", "sort")
 FILTERS = PARAMETERS[1:]  # what 清除全部筛选 removes: everything but the words
 DEFAULT_SORT = "relevance"
+# Words the advanced form's 包含全部词语 writes back as they are: no quote, colon, bar or leading
+# minus (search/advanced.py quotes those, which would change the query).
+PLAIN_WORDS = re.compile(r"(?:[^\s\"“”「」『』:：|｜\-－][^\s\"“”「」『』:：|｜]*\s*)+")
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ def for_page(form, results: SearchResults | None) -> dict:
     if not form.is_bound:
         return {}
     params = current(form.cleaned_data)
-    context = {"chips": chips(form, params), "clear_url": clear_url(params)}
+    context = {"chips": chips(form, params), "clear_url": clear_url(params), "advanced_url": advanced_url(params)}
     if results:
         context |= {
             "section_links": section_links(results, params),
@@ -154,6 +158,20 @@ def for_page(form, results: SearchResults | None) -> dict:
             "next_url": page_url(params, results.page + 1) if results.page < results.num_pages else "",
         }
     return context
+
+
+ADVANCED_CARRIED = ("section", "type", "start", "end")  # the advanced form's own filters
+
+
+def advanced_url(params: dict[str, str]) -> str:
+    """The advanced form, filled with the current search's filters and — when the query is plain
+    words (no quotes, OR, exclusion or field, which its boxes would write otherwise) — its words
+    as 包含全部词语, so that changing one box does not mean filling in all of them again."""
+    carried = {name: params[name] for name in ADVANCED_CARRIED if params.get(name)}
+    words = params.get("q", "")
+    if words and PLAIN_WORDS.fullmatch(words) and "OR" not in words.split():
+        carried["all_words"] = words
+    return reverse("search:advanced") + (f"?{urlencode(carried)}" if carried else "")
 
 
 def dates_url(params: dict[str, str]):

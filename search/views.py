@@ -36,14 +36,15 @@ class SearchView(TemplateView):
 
 
 class AdvancedSearchView(TemplateView):
-    """The advanced-search form; sent, it goes to the results of the query it wrote, which the
-    results page shows (``from=advanced``) so that the reader learns the syntax."""
+    """The advanced-search form; sent (``go``), it goes to the results of the query it wrote,
+    which the results page shows (``from=advanced``) so that the reader learns the syntax.
+    Opened from a search (``links.advanced_url``), it is filled with that search's filters."""
 
     template_name = "search/advanced.html"
 
     def get(self, request, *args, **kwargs):
         form = AdvancedSearchForm(request.GET or None)
-        if form.is_bound and form.is_valid():
+        if form.is_valid() and request.GET.get("go"):  # sent; else opened filled from a search
             query = urlencode({**form.results_address(), "from": "advanced"})
             return redirect(f"{reverse('search:search')}?{query}")
         return self.render_to_response(self.get_context_data(form=form))  # its errors shown, as the search page does

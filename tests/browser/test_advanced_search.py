@@ -43,3 +43,15 @@ def test_an_unknown_field_is_a_message_on_a_phone(browser, archive_site):
         expect(page.locator("#search-syntax")).to_contain_text("标题:招商")
     finally:
         context.close()
+
+
+def test_from_a_search_the_advanced_form_opens_with_its_words_and_filters(page, archive_site):
+    page.goto(archive_site + "/search/?q=招商&type=article&start=2023-04-01")
+    page.get_by_role("link", name="高级检索").first.click()
+    expect(page.get_by_label("包含全部词语")).to_have_value("招商")
+    expect(page.get_by_label("类型")).to_have_value("article")
+    expect(page.get_by_label("起始日期")).to_have_value("2023-04-01")
+    page.get_by_label("包含完整词组").fill("开门红")
+    page.get_by_role("form", name="高级检索条件").get_by_role("button", name="检索").click()
+    expect(page.get_by_label("检索词")).to_have_value('招商 "开门红"')
+    expect(page).to_have_url(re.compile(r"start=2023-04-01"))

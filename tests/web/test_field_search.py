@@ -1,5 +1,9 @@
 """Field search (标题:, 作者:, 栏目:) and the advanced-search form, on the seed archive."""
 
+import html as html_module
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.urls import reverse
 
@@ -73,7 +77,7 @@ class TestAdvancedForm:
         section = Section.objects.with_counts().first()
         sent = client.get(reverse("search:advanced"), {
             "all_words": "招商", "phrase": "开门红", "none_words": "消博会", "where": "text", "author": "刘茜",
-            "section": section.pk, "type": "article", "start": "2023-01-01", "end": "2023-12-31"})
+            "section": section.pk, "type": "article", "start": "2023-01-01", "end": "2023-12-31", "go": "1"})
         assert sent.status_code == 302
         address = search_address(sent["Location"])
         assert address["q"] == ['招商 "开门红" -消博会 作者:刘茜']
@@ -83,7 +87,7 @@ class TestAdvancedForm:
         assert 'id="written-query"' in results and "招商 &quot;开门红&quot; -消博会 作者:刘茜" in results
 
     def test_headline_words_are_written_with_the_field(self, client):
-        sent = client.get(reverse("search:advanced"), {"all_words": "招商", "any_words": "献血 消防", "where": "head"})
+        sent = client.get(reverse("search:advanced"), {"all_words": "招商", "any_words": "献血 消防", "where": "head", "go": "1"})
         assert search_address(sent["Location"])["q"] == ["标题:招商 标题:献血 OR 标题:消防"]
 
     @pytest.mark.parametrize("params, said", [
@@ -94,9 +98,32 @@ class TestAdvancedForm:
         ({"all_words": "招商", "start": "2023-05-01", "end": "2023-01-01"}, "起始日期不能晚于截止日期"),
     ])
     def test_what_cannot_be_written_is_said_on_the_form(self, client, params, said):
-        answer = client.get(reverse("search:advanced"), params)
+        answer = client.get(reverse("search:advanced"), {**params, "go": "1"})
         assert answer.status_code == 200 and said in answer.content.decode()
 
     def test_the_empty_form(self, client):
         answer = client.get(reverse("search:advanced"))
         assert answer.status_code == 200 and 'id="advanced-search"' in answer.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_archive")
+class TestAdvancedFromASearch:
+    def advanced_link(self, client, **params) -> str:
+        html = client.get(reverse("search:search"), params).content.decode()
+        found = re.search(r'href="([^"]*)" id="advanced-search-link"', html)
+        return html_module.unescape(found.group(1))
+
+    def test_the_link_carries_the_filters_and_plain_words_and_opens_the_form_filled(self, client):
+        section = Section.objects.with_counts().first()
+        link = self.advanced_link(client, q="招商 引资", section=section.pk, type="article", start="2023-01-01", sort="newest")
+        assert parse_qs(urlsplit(link).query) == {"all_words": ["招商 引资"], "section": [str(section.pk)],
+                                                  "type": ["article"], "start": ["2023-01-01"]}
+        opened = client.get(link)
+        assert opened.status_code == 200  # filled in, not sent
+        form = opened.content.decode()
+        assert 'value="招商 引资"' in form and f'<option value="{section.pk}" selected>' in form
+
+    @pytest.mark.parametrize("query", ['"开门红"', "招商 OR 投资", "招商 -消博会", "标题:招商", "招商 | 投资"])
+    def test_a_query_its_boxes_would_write_otherwise_is_not_carried(self, client, query):
+        assert "all_words" not in self.advanced_link(client, q=query, type="article")
