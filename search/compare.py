@@ -14,7 +14,7 @@ from django.conf import settings
 
 from .engines import Filters, RawResults
 from .query import ParsedQuery
-from .results import Budget, _refining_count
+from .results import Budget, refining_count
 from .timeline import Timeline, month_period, timeline
 
 
@@ -51,7 +51,7 @@ def compare(terms: list[tuple[str, ParsedQuery]], filters: Filters) -> Compariso
 
 
 def _term_count(text: str, parsed: ParsedQuery, filters: Filters, undated: Filters, budget: Budget) -> TermCount:
-    found = _refining_count(parsed, undated, budget)
+    found = refining_count(parsed, undated, budget)
     if found is None:
         return TermCount(text, None, None)
     return TermCount(text, dict(found.months), _total(found, parsed, filters, budget), found.approximate)
@@ -65,7 +65,7 @@ def _total(found: RawResults, parsed: ParsedQuery, filters: Filters, budget: Bud
         return found.total
     if _whole_months(filters.start, filters.end):
         return sum(n for month, n in found.months.items() if _inside(month, filters.start, filters.end))
-    dated = _refining_count(parsed, filters, budget)
+    dated = refining_count(parsed, filters, budget)
     return dated.total if dated else None
 
 

@@ -90,11 +90,7 @@ class SearchForm(forms.Form):
             self.parsed = parse_query(text)
         except QueryError as error:
             raise ValidationError(str(error)) from None
-        self.named = {}
-        if name := self.parsed.named.get(AUTHOR):
-            self.named["person"] = _person_named(name)
-        if name := self.parsed.named.get(SECTION):
-            self.named["section"] = _section_named(name)
+        self.named = _named_filters(self.parsed)
         return text
 
     def clean(self):
@@ -157,6 +153,16 @@ class SearchForm(forms.Form):
 SECTION_CANDIDATES = 8  # sections offered when a 栏目: name is part of several
 
 
+def _named_filters(parsed: ParsedQuery) -> dict:
+    """The person and the section a query names (``作者:``, ``栏目:``), as the form's filters."""
+    named = {}
+    if name := parsed.named.get(AUTHOR):
+        named["person"] = _person_named(name)
+    if name := parsed.named.get(SECTION):
+        named["section"] = _section_named(name)
+    return named
+
+
 def _person_named(name: str) -> Person:
     """The person ``作者:`` names: by name, or by another printing of it (an alias)."""
     person = Person.objects.filter(name=name).first()
@@ -203,11 +209,9 @@ class AdvancedSearchForm(SearchForm):
             raise ValidationError(f"写成的检索式太长了,最多 {MAX_QUERY_CHARS} 个字。")
         try:  # the results page parses it again; what it would refuse is said here, on the form
             parsed = parse_query(self.written)
-            self.named = {}
-            if name := parsed.named.get(AUTHOR):
-                self.named["person"] = _person_named(name)
         except QueryError as error:
             raise ValidationError(str(error)) from None
+        self.named = _named_filters(parsed)
         if parsed.is_empty and not self.has_filters():
             raise ValidationError("请至少填写一个词语或筛选条件。")
         return data

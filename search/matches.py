@@ -15,16 +15,17 @@ on the results page, where it is listed under the article.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
 from archive.models import Article, ArticleContribution, PhotoCaption, PhotoContribution
 
-from .engines import Filters, RawHit, RawResults, SearchRequest, SearchTooExpensive, engine
+from .engines import Filters, RawHit, RawResults, SearchTooExpensive, engine
 from .engines.base import MAX_PER_PAGE
 from .query import ParsedQuery
+from .results import engine_request
 
 ENGINE_PAGE = MAX_PER_PAGE  # items asked of the engine at a time: each request re-runs the match
 
@@ -126,9 +127,8 @@ class Matches:
             raw = self._ask(number, self.per_page, counts=False)
 
     def _ask(self, page: int, per_page: int, counts: bool) -> RawResults:
-        return engine().search(SearchRequest(
-            self.parsed, self.filters, self.sort, page, per_page, budget=settings.ARCHIVE_SEARCH_BUDGET_MS / 1000,
-            common=settings.ARCHIVE_SEARCH_COMMON_ITEMS, counts=counts))
+        request = engine_request(self.parsed, self.filters, self.sort, page, per_page, settings.ARCHIVE_SEARCH_BUDGET_MS / 1000)
+        return engine().search(replace(request, counts=counts))
 
 
 def load(hits: list[RawHit], with_text: bool = False) -> list[Match]:

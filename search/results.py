@@ -140,7 +140,7 @@ def search(parsed: ParsedQuery, filters: Filters = Filters(), sort: str = "relev
     per_page = per_page or PER_PAGE  # read now, not at import: tests page a small archive
     started = time.perf_counter()
     budget = Budget(settings.ARCHIVE_SEARCH_BUDGET_MS / 1000)
-    raw = engine().search(_request(parsed, filters, sort, page, per_page, budget.seconds))
+    raw = engine().search(engine_request(parsed, filters, sort, page, per_page, budget.seconds))
     split = [SplitWord(clause.run, tuple(clause.atoms)) for clause in parsed.split_clauses]
     hits = _load(raw.hits, parsed, split)
     ghosts = len(raw.hits) - len(hits)
@@ -163,18 +163,19 @@ def search(parsed: ParsedQuery, filters: Filters = Filters(), sort: str = "relev
     )
 
 
-def _request(parsed: ParsedQuery, filters: Filters, sort: str, page: int, per_page: int, budget: float) -> SearchRequest:
+def engine_request(parsed: ParsedQuery, filters: Filters, sort: str, page: int, per_page: int, budget: float) -> SearchRequest:
+    """A page of a search as the engine is asked for it, with the archive's ``common`` setting."""
     return SearchRequest(parsed, filters, sort, page, per_page, budget=budget, common=settings.ARCHIVE_SEARCH_COMMON_ITEMS)
 
 
-def _refining_count(parsed: ParsedQuery, filters: Filters, budget: Budget) -> RawResults | None:
+def refining_count(parsed: ParsedQuery, filters: Filters, budget: Budget) -> RawResults | None:
     """A count that only refines the page, on what is left of the budget; None when that runs
     out (the page then goes without the refinement rather than failing)."""
     remaining = budget.remaining()
     if remaining <= 0:
         return None
     try:
-        return engine().search(replace(_request(parsed, filters, "relevance", 1, 1, remaining), hits=False))
+        return engine().search(replace(engine_request(parsed, filters, "relevance", 1, 1, remaining), hits=False))
     except SearchTooExpensive:
         return None
 
@@ -187,11 +188,11 @@ def _facet_counts(raw: RawResults, parsed: ParsedQuery, filters: Filters,
     is counted again without it. The flag: whether a recount was an estimate."""
     sections, months, approximate = raw.sections, raw.months, False
     if filters.section_id is not None:
-        found = _refining_count(parsed, replace(filters, section_id=None), budget)
+        found = refining_count(parsed, replace(filters, section_id=None), budget)
         sections = found.sections if found else sections
         approximate |= bool(found and found.approximate)
     if filters.start or filters.end:
-        found = _refining_count(parsed, replace(filters, start=None, end=None), budget)
+        found = refining_count(parsed, replace(filters, start=None, end=None), budget)
         months = found.months if found else months
         approximate |= bool(found and found.approximate)
     return sections, months, approximate
@@ -204,7 +205,7 @@ def _found_nowhere(word: SplitWord, hits: list[Hit], parsed: ParsedQuery, filter
     if any(word not in hit.apart for hit in hits):
         return False
     groups = [[Clause([word.run])] if [c.run for c in group] == [word.run] else group for group in parsed.groups]
-    found = _refining_count(ParsedQuery(groups, parsed.excluded, parsed.whole), filters, budget)
+    found = refining_count(ParsedQuery(groups, parsed.excluded, parsed.whole), filters, budget)
     return found is not None and found.total == 0
 
 
