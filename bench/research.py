@@ -2,6 +2,7 @@
 
 - field queries through the search form (``标题:`` with common and rare title words, ``作者:``
   with a word, ``栏目:``), warm, as ``bench/search_timing.py`` times the search mix;
+- body queries (``正文:`` with common and rare words, a phrase, excluded, beside ``标题:``), warm;
 - compare mode (``招商 | 投资``, ``search/compare.py``) of two to five common words, warm;
 - related reports (``search/related.py``) of articles drawn across the archive, each found cold
   (the cache emptied first): what the first reader of an article waits for.
@@ -38,6 +39,23 @@ def field_queries(rng: random.Random) -> list[dict]:
     mix += [{"q": f"{rng.choice(common)} -标题:{rng.choice(common)}"} for _ in range(10)]
     mix += [{"q": f"作者:{rng.choice(people)} {rng.choice(common)}"} for _ in range(10)]
     mix += [{"q": f'栏目:"{rng.choice(sections)}" {rng.choice(common)}'} for _ in range(10)]
+    return mix
+
+
+def body_queries(rng: random.Random) -> list[dict]:
+    from archive.models import Article
+
+    bodies = list(Article.objects.order_by("?").values_list("body", flat=True)[:300])
+    counts = Counter(w for b in bodies for w in rjieba.cut(b) if len(w) >= 2 and w.isalnum())
+    common = [w for w, _ in counts.most_common(60)]
+    rare = [w for w, n in counts.items() if n == 1]
+    titles = Counter(w for t in Article.objects.order_by("?").values_list("title", flat=True)[:2000]
+                     for w in rjieba.cut(t) if len(w) >= 2 and w.isalnum())
+    mix = [{"q": f"正文:{rng.choice(common)}"} for _ in range(20)]
+    mix += [{"q": f"正文:{rng.choice(rare)}"} for _ in range(20)]
+    mix += [{"q": f'正文:"{rng.choice(common)}{rng.choice(common)}"'} for _ in range(10)]
+    mix += [{"q": f"{rng.choice(common)} -正文:{rng.choice(common)}"} for _ in range(10)]
+    mix += [{"q": f"标题:{rng.choice([w for w, _ in titles.most_common(40)])} 正文:{rng.choice(common)}"} for _ in range(10)]
     return mix
 
 
@@ -107,7 +125,8 @@ def main() -> None:
 
     rng = random.Random(14)
     print(json.dumps({"field_queries": time_queries(field_queries(rng)), "compare": time_queries(compare_queries(rng)),
-                      "related_cold": time_related(args.articles, rng)}, ensure_ascii=False))
+                      "related_cold": time_related(args.articles, rng),
+                      "body_queries": time_queries(body_queries(random.Random(15)))}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .query import FIELD_PREFIX, QUOTE_PAIRS, TEXT
+from .query import BODY, FIELD_PREFIX, HEAD, QUOTE_PAIRS, TEXT
 
-FIELD_PREFIXES = {TEXT: "", "head": "标题:"}  # where the words are looked for → what precedes each
+FIELD_PREFIXES = {TEXT: "", HEAD: "标题:", BODY: "正文:"}  # where the words are looked for → what precedes each
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class AdvancedQuery:
     phrase: str = ""  # this exact phrase
     any_words: str = ""  # at least one of these
     none_words: str = ""  # none of these
-    where: str = TEXT  # TEXT: anywhere; "head": in the headline
+    where: str = TEXT  # TEXT: anywhere; HEAD: in the headline; BODY: in an article's body
     author: str = ""  # a person's name, as printed
 
     def written(self) -> str:

@@ -24,7 +24,7 @@ def document(index, obj) -> IndexDocument | None:
     except SkipDocument:
         return None
     return IndexDocument(
-        kind=prepared["kind"], pk=obj.pk, text=prepared["text"], head=prepared["head"] or "",
+        kind=prepared["kind"], pk=obj.pk, text=prepared["text"], head=prepared["head"] or "", body=prepared["body"] or "",
         date=prepared.get("date"), section_id=prepared.get("section"),
         people=tuple(prepared.get("people") or ()), parent=prepared.get("parent"),
     )

@@ -10,7 +10,7 @@ from archive.models import Person, PersonAlias, Section
 
 from .advanced import AdvancedQuery
 from .compare import Comparison, compare
-from .query import AUTHOR, HEAD, SECTION, TEXT, ParsedQuery, QueryError, parse_query
+from .query import AUTHOR, BODY, HEAD, SECTION, TEXT, ParsedQuery, QueryError, parse_query
 from .results import SearchResults, search
 from .engines import Filters
 
@@ -195,8 +195,9 @@ class AdvancedSearchForm(SearchForm):
     phrase = QueryField(label="包含完整词组", required=False, max_length=MAX_QUERY_CHARS)
     any_words = QueryField(label="包含任意一个词语", required=False, max_length=MAX_QUERY_CHARS)
     none_words = QueryField(label="不包含这些词语", required=False, max_length=MAX_QUERY_CHARS)
-    where = forms.ChoiceField(label="词语出现在", required=False, choices=[(TEXT, "全文任意位置"), (HEAD, "标题中")],
-                              error_messages={"invalid_choice": "词语位置(where)只能是 text 或 head。"})
+    where = forms.ChoiceField(label="词语出现在", required=False,
+                              choices=[(TEXT, "全文任意位置"), (HEAD, "标题中"), (BODY, "正文中")],
+                              error_messages={"invalid_choice": "词语位置(where)只能是 text、head 或 body。"})
     author = QueryField(label="作者", required=False, max_length=100)
     field_order = ["all_words", "phrase", "any_words", "none_words", "where", "author"]
 

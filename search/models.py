@@ -45,7 +45,9 @@ class PostgresIndexItem(models.Model):
     text_len = models.IntegerField()  # each field's length as the scoring counts it
     words_len = models.IntegerField()
     head_len = models.IntegerField()
-    text_units = models.TextField()  # normalised units of everything printed: a literal is a substring
+    # Normalised units of everything printed but the body, a space, then the body's: a literal is a
+    # substring of one of the two (正文: looks after the space).
+    text_units = models.TextField()
     head_units = models.TextField()
     words = models.TextField()  # " w1  w2 ": each jieba word between its own two spaces
     text_tokens = TokensField()  # units and bigrams: what the GIN indexes find

@@ -4,7 +4,7 @@ Syntax: words separated by spaces must all match; ``"…"`` (or “…”, 「�
 ``OR`` between two words matches either; a leading ``-`` excludes. A word without spaces is
 segmented by jieba and each segment must match; runs of one-character segments (and of Latin
 letters and figures, ``15+4``) are matched as one piece (``全警`` is not split into 全 + 警).
-A field name and a colon before a word or phrase (``标题:招商``, ``title:"开门红"``,
+A field name and a colon before a word or phrase (``标题:招商``, ``正文:"开门红"``,
 ``-标题:会议``) looks for it in that field only (``FIELDS``); ``作者:`` and ``栏目:`` name a person
 and a section, which the search page turns into its person and section filters
 (``ParsedQuery.named``). Latin letters before a colon that name no field (``titel:``) are an error
@@ -50,25 +50,25 @@ class UnknownField(QueryError):
     """A field name the archive does not have, or one used where it cannot be."""
 
 
-# Where a literal is looked for: everything printed, or the headline (kicker, title, subtitle;
-# a photo's caption). The names are the scoring's fields (``search/scoring.py``).
-TEXT, HEAD = "text", "head"
+# Where a literal is looked for: everything printed, the headline (kicker, title, subtitle; a
+# photo's caption), or an article's body (its paragraphs and subheadings: not the banner, the
+# headline, the byline or the photo captions). TEXT and HEAD are also the scoring's fields
+# (``search/scoring.py``); the body is only looked in, never scored apart.
+TEXT, HEAD, BODY = "text", "head", "body"
 # Fields that name a row rather than hold text: resolved to the search's filters by the form.
 AUTHOR, SECTION = "author", "section"
-FIELDS = {"标题": HEAD, "title": HEAD, "作者": AUTHOR, "author": AUTHOR, "栏目": SECTION, "section": SECTION}
-FIELD_NAMES = "标题、作者、栏目(title、author、section)"
-# Fields a reader may expect that the index cannot look in yet: the body alone needs the body
-# indexed apart from the rest of the text (bench/NOTES.md, "Research tools").
-NOT_YET = {"正文": "正文", "body": "正文"}
+FIELDS = {"标题": HEAD, "title": HEAD, "正文": BODY, "body": BODY, "作者": AUTHOR, "author": AUTHOR,
+          "栏目": SECTION, "section": SECTION}
+FIELD_NAMES = "标题、正文、作者、栏目(title、body、author、section)"
 # What is read as a field name before a colon: Latin letters (``titel:`` and ``http:`` are refused
 # as unknown fields), or a field's Chinese name (``时间:4月`` is text).
-FIELD_PREFIX = re.compile("([A-Za-z]{1,12}|" + "|".join(name for name in [*FIELDS, *NOT_YET] if not name.isascii()) + ")[:：]")
+FIELD_PREFIX = re.compile("([A-Za-z]{1,12}|" + "|".join(name for name in FIELDS if not name.isascii()) + ")[:：]")
 
 
 @dataclass
 class Clause:
     """One word or quoted phrase: all of its atoms must occur (each atom literally), in
-    ``field`` (``TEXT`` or ``HEAD``)."""
+    ``field`` (``TEXT``, ``HEAD`` or ``BODY``)."""
 
     atoms: list[str]
     field: str = TEXT
@@ -91,23 +91,35 @@ class ParsedQuery:
         """Whether a clause looks in a field other than the text."""
         return any(c.field != TEXT for c in [*(c for g in self.groups for c in g), *self.excluded])
 
+    def matched_in(self, fields: frozenset[str] = frozenset({TEXT})) -> ParsedQuery:
+        """What an engine matches in one pass when it can look in each of ``fields`` (the text
+        among them): every group, each clause in its own field when that is one of ``fields``,
+        else in the text (what a field holds, the text holds too); and the excluded clauses of
+        ``fields``. An engine matches this, then checks ``checked_groups(fields)`` and
+        ``checked_excluded(fields)``."""
+        groups = [[c if c.field in fields else Clause(c.atoms) for c in group] for group in self.groups]
+        return ParsedQuery(groups, [c for c in self.excluded if c.field in fields], self.whole)
+
+    def checked_groups(self, fields: frozenset[str] = frozenset({TEXT})) -> list[list[Clause]]:
+        """Groups with a clause that looks outside ``fields``: one of their clauses must be found
+        where it looks."""
+        return [group for group in self.groups if any(c.field not in fields for c in group)]
+
+    def checked_excluded(self, fields: frozenset[str] = frozenset({TEXT})) -> list[Clause]:
+        return [c for c in self.excluded if c.field not in fields]
+
     @property
     def in_text(self) -> ParsedQuery:
-        """What an item's text must hold for it to match: every group, each clause looked for
-        in the text (what a field holds, the text holds too), and the excluded text clauses.
-        An engine matches this, then checks ``field_groups`` and ``field_excluded``."""
-        groups = [[Clause(c.atoms) for c in group] for group in self.groups]
-        return ParsedQuery(groups, [c for c in self.excluded if c.field == TEXT], self.whole)
+        """``matched_in`` the text alone."""
+        return self.matched_in()
 
     @property
     def field_groups(self) -> list[list[Clause]]:
-        """Groups with a clause that looks in a field: one of their clauses must be found where
-        it looks."""
-        return [group for group in self.groups if any(c.field != TEXT for c in group)]
+        return self.checked_groups()
 
     @property
     def field_excluded(self) -> list[Clause]:
-        return [c for c in self.excluded if c.field != TEXT]
+        return self.checked_excluded()
 
     @property
     def is_empty(self) -> bool:
@@ -146,9 +158,6 @@ def _field_at(text: str, i: int) -> tuple[str, int]:
         return TEXT, i
     name = prefix.group(1)
     known = FIELDS.get(name) or FIELDS.get(name.lower())
-    if name.lower() in NOT_YET:
-        raise UnknownField(f"暂不能只在{NOT_YET[name.lower()]}中查找。去掉“{prefix.group(0)}”即在全文(标题、正文、署名、"
-                           f"图片说明)中查找;可用的字段:{FIELD_NAMES}。")
     if not known:
         raise UnknownField(f"没有“{name}”这个检索字段。可用的字段:{FIELD_NAMES}。"
                            f"要查找“{prefix.group(0)}”这几个字,请给它加上引号。")

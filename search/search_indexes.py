@@ -9,8 +9,11 @@ from archive.models import Article, PhotoCaption
 
 
 class ItemIndex(indexes.SearchIndex):
-    # All printed text: matched literally, ranked (search/scoring.py).
+    # All printed text but an article's body: with ``body``, matched literally and ranked
+    # (search/scoring.py).
     text = indexes.CharField(document=True)
+    # An article's paragraphs and subheadings: what 正文: looks in.
+    body = indexes.CharField()
     # The headline (or a photo's caption): matches here rank higher.
     head = indexes.CharField()
     kind = indexes.CharField()
@@ -42,11 +45,15 @@ class ArticleIndex(ItemIndex, indexes.Indexable):
         return Article.objects.for_display()
 
     def prepare_text(self, obj):
-        """Every printed word: banner, headline, byline, credited names, body, photo captions."""
+        """Every printed word outside the body: banner, headline, byline, credited names, photo
+        captions."""
         photos = [part for photo in obj.photos.all() for part in (photo.caption, photo.description, photo.credit)]
         lines = [obj.section.name if obj.section else "", obj.kicker, obj.title, obj.subtitle, obj.byline,
-                 *self.names(obj), *(block.text for block in obj.blocks()), *photos]
+                 *self.names(obj), *photos]
         return lines_text(lines)
+
+    def prepare_body(self, obj):
+        return lines_text(block.text for block in obj.blocks())
 
     def prepare_head(self, obj):
         # The headline as printed: the section's banner is not part of it (it heads a whole
@@ -75,6 +82,9 @@ class PhotoIndex(ItemIndex, indexes.Indexable):
 
     def prepare_head(self, obj):
         return obj.caption
+
+    def prepare_body(self, obj):
+        return ""  # a photo has no body: all its text is ``text``
 
     def prepare_kind(self, obj):
         return "photo"

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..analyzers import field_tokens
 from ..query import ParsedQuery
 from ..scoring import Evidence, plan
 
@@ -169,10 +170,16 @@ class IndexDocument:
 
     kind: str
     pk: int
-    text: str  # everything printed: matched literally and ranked
+    # Everything printed but an article's body (banner, headline, byline, credited names, photo
+    # captions; all of a photo's text). With ``body``, the *text*: matched literally and ranked.
+    text: str
     # The headline (or a photo's caption): ranked higher, and what ``标题:`` looks in. The text
     # holds it too: engines match a field's clause in the text first, then in its field.
     head: str = ""
+    # An article's paragraphs and subheadings: the rest of the text, and what ``正文:`` looks
+    # in. Engines keep it apart from ``text`` so that a literal never runs from one into the
+    # other: it is found in one of the two (``text_length``).
+    body: str = ""
     date: datetime.date | None = None  # the item's own, else its page's
     section_id: int | None = None
     people: tuple[int, ...] = ()
@@ -181,6 +188,18 @@ class IndexDocument:
     @property
     def ident(self) -> str:
         return ident(self.kind, self.pk)
+
+    @property
+    def printed(self) -> str:
+        """All the text, for its jieba words (which are counted, never matched as phrases)."""
+        return self.text + self.body
+
+    @property
+    def text_length(self) -> int:
+        """The text field's length as the scoring counts it (``analyzers.field_tokens``): the
+        tokens of its two parts — what FTS5's ``bm25()`` counts in a row of two pairs of
+        columns."""
+        return field_tokens(self.text).length + field_tokens(self.body).length
 
     @property
     def sort_date(self) -> datetime.date:

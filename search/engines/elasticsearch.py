@@ -33,6 +33,7 @@ MAPPING = {"properties": {
     "ident": KEYWORD, "kind": KEYWORD, "pk": LONG, "parent": LONG, "section": LONG, "people": LONG,
     "date": {"type": "date"}, "month": KEYWORD,
     "text_units": TOKENS, "text_bigrams": TOKENS, "words": TOKENS, "head_units": TOKENS, "head_bigrams": TOKENS,
+    "body_units": TOKENS, "body_bigrams": TOKENS,
     "story": {"type": "join", "relations": {"article": "photo"}},
 }}
 SETTINGS = {"number_of_shards": 1, "analysis": {"analyzer": {"tokens": {"type": "custom", "tokenizer": "whitespace"}}}}
@@ -47,12 +48,16 @@ ORDER = {
 
 
 def es_document(doc) -> dict:
-    text, head = field_tokens(doc.text), field_tokens(doc.head)
+    """The text is two values — the rest of the text, then the body — that a phrase cannot run
+    across (Lucene leaves ``position_increment_gap``, 100 positions, between the values of a
+    field). The body is also indexed by itself, for ``正文:``."""
+    text, body, head = field_tokens(doc.text), field_tokens(doc.body), field_tokens(doc.head)
     source = {
         "ident": doc.ident, "kind": doc.kind, "pk": doc.pk, "parent": doc.parent, "section": doc.section_id,
         "people": list(doc.people), "date": doc.sort_date.isoformat(), "month": doc.month,
-        "text_units": text.units, "text_bigrams": text.bigrams, "words": " ".join(words(doc.text)),
-        "head_units": head.units, "head_bigrams": head.bigrams,
+        "text_units": [text.units, body.units], "text_bigrams": [text.bigrams, body.bigrams],
+        "words": " ".join(words(doc.printed)), "head_units": head.units, "head_bigrams": head.bigrams,
+        "body_units": body.units, "body_bigrams": body.bigrams,
         "story": {"name": "photo", "parent": f"{KINDS['article']}.{doc.parent}"} if doc.parent else "article",
     }
     return {"_id": doc.ident, "_source": source, **({"_routing": source["story"]["parent"]} if doc.parent else {})}
@@ -61,7 +66,8 @@ def es_document(doc) -> dict:
 # --- the compiler ----------------------------------------------------------------------------
 
 def literal(atom: str, field: str = "text") -> dict:
-    """Documents containing ``atom`` literally: one unit is a term, more a phrase of bigrams."""
+    """Documents containing ``atom`` literally in ``field`` (text, head or body): one unit is a
+    term, more a phrase of bigrams."""
     if len(atom) == 1:
         return {"term": {f"{field}_units": atom}}
     grams = bigrams(atom)

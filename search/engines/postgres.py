@@ -83,19 +83,21 @@ def _sqlstate(error: BaseException) -> str | None:
     return getattr(error.__cause__, "sqlstate", None) or getattr(error, "sqlstate", None)
 
 
-def _tokens(unit_text: str) -> str:
-    """Units and bigrams, each once, joined by spaces (tokens are letters and digits only)."""
-    return " ".join(dict.fromkeys([*unit_text, *bigrams(unit_text)]))
+def _tokens(*unit_texts: str) -> str:
+    """Units and bigrams of each text, each once, joined by spaces (tokens are letters and
+    digits only); no bigram across two texts."""
+    return " ".join(dict.fromkeys(token for unit_text in unit_texts for token in [*unit_text, *bigrams(unit_text)]))
 
 
 def item_row(doc) -> tuple:
-    """``doc`` as the parameters of ``INSERT``."""
-    text_units, head_units = units(doc.text)[0], units(doc.head)[0]
-    found_words = words(doc.text)
+    """``doc`` as the parameters of ``INSERT``. ``text_units`` is the rest of the text's units, a
+    space, then the body's (``postgres_query.BODY_UNITS``): no literal runs across a space."""
+    rest_units, body_units, head_units = units(doc.text)[0], units(doc.body)[0], units(doc.head)[0]
+    found_words = words(doc.printed)
     return (item_id(doc.kind, doc.pk, doc.date), doc.ident, doc.kind, doc.pk, doc.parent, doc.section_id, doc.month,
-            field_tokens(doc.text).length, len(found_words), field_tokens(doc.head).length,
-            text_units, head_units, "".join(f" {w} " for w in found_words),
-            _tokens(text_units), _tokens(head_units), " ".join(dict.fromkeys(found_words)))
+            doc.text_length, len(found_words), field_tokens(doc.head).length,
+            f"{rest_units} {body_units}", head_units, "".join(f" {w} " for w in found_words),
+            _tokens(rest_units, body_units), _tokens(head_units), " ".join(dict.fromkeys(found_words)))
 
 
 class PostgresEngine(SearchEngine):

@@ -8,7 +8,8 @@ indexes find, and as its normalised units (or words) in order, which settle what
 cannot. A literal of one or two units is exactly one token; a longer one is in an item when all
 its bigrams are (the index finds those) *and* its units are a substring of the field's
 (``strpos``: what FTS5 calls a phrase, without tsvector's limits of 256 positions per token and
-16,383 per field). The tsquery is passed as a parameter and built from lexemes quoted here:
+16,383 per field). The body has no token set of its own: a body clause (``正文:``) is found in
+the text's tokens, then in the body's units (``BODY_UNITS``). The tsquery is passed as a parameter and built from lexemes quoted here:
 literals are letters and digits only (``search/analyzers.py``), so there is nothing to escape.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..analyzers import bigrams
-from ..query import Clause, ParsedQuery
+from ..query import BODY, Clause, ParsedQuery
 from ..scoring import HEAD, TEXT, WORDS
 from .base import Filters
 from .item_ids import id_range
@@ -25,9 +26,13 @@ from .item_ids import id_range
 TABLE = "search_pg_item"
 PEOPLE = "search_pg_item_people"
 TOTALS = "search_pg_totals"
-# field → (its text in order, its token set, its length column)
+# The body's units: ``text_units`` after its first space (``postgres.item_row``). NULL in a row
+# written before the body was kept apart (no space), which then holds no body until rebuilt.
+BODY_UNITS = "substr(text_units, nullif(strpos(text_units, ' '), 0) + 1)"
+# field → (its text in order, its token set, its length column). The body is looked for in the
+# text's tokens, then in its own units.
 COLUMNS = {TEXT: ("text_units", "text_tokens", "text_len"), HEAD: ("head_units", "head_tokens", "head_len"),
-           WORDS: ("words", "words_tokens", "words_len")}
+           WORDS: ("words", "words_tokens", "words_len"), BODY: (BODY_UNITS, "text_tokens", None)}
 
 
 @dataclass
@@ -61,8 +66,9 @@ def _substring(field_name: str, atom: str) -> Condition:
 
 
 def _tokens_settle(field_name: str, atom: str) -> bool:
-    """Whether holding the tokens is holding the literal (else its substring is checked too)."""
-    return field_name == WORDS or len(atom) <= 2
+    """Whether holding the tokens is holding the literal (else its substring is checked too).
+    The tokens are the whole text's: they never settle the body."""
+    return field_name == WORDS or (len(atom) <= 2 and field_name != BODY)
 
 
 def literal_condition(field_name: str, atom: str) -> Condition:

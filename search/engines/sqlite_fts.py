@@ -5,7 +5,9 @@ database (which may be PostgreSQL). ``items`` holds what filters, facets and sor
 FTS5 tables keyed by ``items.id`` hold the tokens of the fields the scoring counts evidence in
 (``fts_text``: units and bigrams of everything printed; ``fts_words``: its jieba words;
 ``fts_head``: units and bigrams of the headline), one table per field so that ``bm25()``'s row length is that
-field's length. FTS5 does no analysis of its own: tokens are made by ``search/analyzers.py`` and
+field's length. ``fts_text`` keeps an article's body in columns of its own (``body_units``,
+``body_bigrams``): ``正文:`` looks there alone, and a literal of the text is looked for in both pairs
+of columns (``sqlite_query.COLUMNS``) — the body costs no second copy of its tokens. FTS5 does no analysis of its own: tokens are made by ``search/analyzers.py`` and
 stored as space-separated strings that the ``ascii`` tokenizer splits back at the spaces.
 ``bm25()`` is the scoring's BM25 (``search/scoring.py``), so the score is computed natively.
 How a search runs: ``sqlite_query.ExactSearch`` when it matches up to ``SearchRequest.common``
@@ -29,20 +31,20 @@ from .base import (
 from .sqlite_large import PROBE_COST, WALK_COST, LargeSearch
 from .sqlite_library import CONTENTLESS, sqlite3
 from .sqlite_query import (
-    FTS_TABLES, ExactSearch, Matching, filter_sql, literal_expression, needs_lookup,
+    FTS_TABLES, FIELD_TABLES, ExactSearch, Matching, filter_sql, has_checks, literal_expression, needs_lookup,
 )
 from .item_ids import DAY_SHIFT, id_range, item_id
 
 FILENAME = "index.sqlite3"
 # 3: item ids in the tie order (item_ids.item_id); 4: the days table, items by section;
 # 5: contentless FTS5 tables (sqlite_library.py), made where the SQLite library can delete from
-# them. Version 4 is read and written as it is (queries and writes are the same for both).
-SCHEMA_VERSION = 5 if CONTENTLESS else 4
-READABLE_VERSIONS = {4, 5} if CONTENTLESS else {4}
+# them; 6 (7 contentless): the body in columns of its own. Version 6 is read and written as it
+# is where the library makes contentless tables (queries and writes are the same for both).
+SCHEMA_VERSION = 7 if CONTENTLESS else 6
+READABLE_VERSIONS = {6, 7} if CONTENTLESS else {6}
 # FTS5 stores no copy of the token strings (bm25 needs only its own row sizes): half the file.
 FTS_OPTIONS = "tokenize = 'ascii'" + (", content = '', contentless_delete = 1" if CONTENTLESS else "")
 TABLES = ("items", "item_people", "days", "fts_text", "fts_words", "fts_head", "tokens")  # "tokens": version 1's
-# Version 4's additions, made apart too when a version-3 index is upgraded (``_upgrade_from_3``).
 SECTION_INDEX = "CREATE INDEX items_section ON items(section, id)"  # a section's items in id order
 DAYS_TABLE = """CREATE TABLE days (  -- the items of each day, for sampling (sqlite_estimate.py)
     day INTEGER PRIMARY KEY,         -- date ordinal: items.id >> 33
@@ -71,7 +73,7 @@ CREATE TABLE item_people (
 ) WITHOUT ROWID;
 CREATE INDEX item_people_item ON item_people(item);
 {DAYS_TABLE};
-CREATE VIRTUAL TABLE fts_text USING fts5(units, bigrams, {FTS_OPTIONS});
+CREATE VIRTUAL TABLE fts_text USING fts5(units, bigrams, body_units, body_bigrams, {FTS_OPTIONS});
 CREATE VIRTUAL TABLE fts_words USING fts5(words, {FTS_OPTIONS});
 CREATE VIRTUAL TABLE fts_head USING fts5(units, bigrams, {FTS_OPTIONS});
 """
@@ -162,8 +164,6 @@ class SqliteFtsEngine(SearchEngine):
                     if self._version(db) == 0:  # not made meanwhile by another process
                         _create_tables(db)
                     db.execute("COMMIT")
-                if self._version(db) == 3:
-                    _upgrade_from_3(db)
                 version = self._version(db)
                 if version not in READABLE_VERSIONS:
                     raise IndexFailure.outdated(self.path, f"(格式 {version},本程序读 {SCHEMA_VERSION})")
@@ -237,8 +237,8 @@ class SqliteFtsEngine(SearchEngine):
         evidence = scored_evidence(request.evidence, _Containing(db, request.common), request.common) if request.hits else []
         deadline.check()  # FTS5's own matching inside one row never calls the progress handler
         matching = Matching(request)
-        # A search with fields (标题:…) is counted exactly: its field checks are SQL on the kept items.
-        if not request.filters.person_id and not request.query.has_fields and _keeps_more_than_common(db, matching, request):
+        # A search with headline fields (标题:…) is counted exactly: its checks are SQL on the kept items.
+        if not request.filters.person_id and not has_checks(request.query) and _keeps_more_than_common(db, matching, request):
             return LargeSearch(db, request, evidence, deadline).run()
         return _exact(db, ExactSearch(request, evidence, _walk_match(db, matching, request)), deadline)
 
@@ -264,9 +264,10 @@ class SqliteFtsEngine(SearchEngine):
             for item, doc in zip(items, batch.documents):
                 db.execute("INSERT INTO items (id, ident, kind, pk, parent, section, date, month) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (item, *_item_row(doc)))
-                text, head = field_tokens(doc.text), field_tokens(doc.head)
-                db.execute("INSERT INTO fts_text (rowid, units, bigrams) VALUES (?, ?, ?)", (item, text.units, text.bigrams))
-                db.execute("INSERT INTO fts_words (rowid, words) VALUES (?, ?)", (item, " ".join(words(doc.text))))
+                text, body, head = field_tokens(doc.text), field_tokens(doc.body), field_tokens(doc.head)
+                db.execute("INSERT INTO fts_text (rowid, units, bigrams, body_units, body_bigrams) VALUES (?, ?, ?, ?, ?)",
+                           (item, text.units, text.bigrams, body.units, body.bigrams))
+                db.execute("INSERT INTO fts_words (rowid, words) VALUES (?, ?)", (item, " ".join(words(doc.printed))))
                 db.execute("INSERT INTO fts_head (rowid, units, bigrams) VALUES (?, ?, ?)", (item, head.units, head.bigrams))
                 db.executemany("INSERT INTO item_people (person, item) VALUES (?, ?)",
                                [(person, item) for person in dict.fromkeys(doc.people)])
@@ -298,7 +299,7 @@ class _Containing:
         self.db, self.limit = db, common + 1
 
     def __call__(self, field: str, atom: str) -> int:
-        table = FTS_TABLES[field]
+        table = FIELD_TABLES[field]
         return self.db.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)",
                                (literal_expression(field, atom), self.limit)).fetchone()[0]
 
@@ -405,16 +406,3 @@ def _count_days(db: sqlite3.Connection, items: list[tuple[int, str | None, str]]
     db.executemany("INSERT INTO days (day, month, articles, photos) VALUES (?, ?, ?, ?) ON CONFLICT (day) DO UPDATE "
                    "SET articles = articles + excluded.articles, photos = photos + excluded.photos",
                    [(day, month, articles, photos) for (day, month), (articles, photos) in counts.items()])
-
-
-def _upgrade_from_3(db: sqlite3.Connection) -> None:
-    """Version 4 adds the days table (counted from the items in one pass) and an index of the
-    items by section: no rebuild needed."""
-    db.execute("BEGIN IMMEDIATE")
-    if db.execute("PRAGMA user_version").fetchone()[0] == 3:  # not upgraded meanwhile by another process
-        db.execute(DAYS_TABLE)
-        db.execute(SECTION_INDEX)
-        db.execute(f"INSERT INTO days SELECT id >> {DAY_SHIFT}, max(month), sum(kind = 'article'), sum(kind != 'article') "
-                   f"FROM items GROUP BY 1")
-        db.execute("PRAGMA user_version = 4")
-    db.execute("COMMIT")

@@ -26,7 +26,7 @@ from .sqlite_query import (
     Matching, evidence_filling, filter_sql, literal, score_sql,
 )
 from .item_ids import FIRST_DATED_ID, NO_DAY, day_of, id_range, whole_days
-from ..scoring import reported
+from ..scoring import TEXT, reported
 
 CHUNK = 200  # rows read from the walk at a time (after the first, page-sized chunk)
 FOLD_PROBES = 32  # sampled photos whose article is looked up, to estimate how many are folded
@@ -150,7 +150,7 @@ class LargeSearch:
         single literals (``记者``, ``招商 OR 投资``), nothing excluded, every evidence literal one
         of them (a jieba word of a literal is not: 工作 of 工作人员)."""
         query = self.request.query
-        if query.excluded or len(query.groups) != 1 or any(len(c.atoms) != 1 for c in query.groups[0]):
+        if query.excluded or len(query.groups) != 1 or any(len(c.atoms) != 1 or c.field != TEXT for c in query.groups[0]):
             return False
         return set(literals) <= {c.atoms[0] for c in query.groups[0]}
 

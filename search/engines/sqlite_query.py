@@ -13,26 +13,36 @@ from __future__ import annotations
 import datetime
 
 from ..analyzers import bigrams
-from ..query import Clause, ParsedQuery
+from ..query import BODY, Clause, ParsedQuery
 from ..scoring import HEAD, SCORE_SCALE, TEXT, WORDS, Evidence
 from .base import FIRST_DATE, Filters, SearchRequest
 from .item_ids import ARTICLE_BIT, FIRST_DATED_ID, id_range
 
 FTS_TABLES = {TEXT: "fts_text", WORDS: "fts_words", HEAD: "fts_head"}  # one per field evidence is counted in
+# field → its table, and the columns (units, bigrams) a literal is looked for in: the text is
+# both pairs of ``fts_text``'s columns — FTS5 finds a phrase within one column, so a literal
+# never runs from the rest of the text into the body — and the body is the second pair alone.
+FIELD_TABLES = {**FTS_TABLES, BODY: "fts_text"}
+COLUMNS = {TEXT: ("{units body_units}", "{bigrams body_bigrams}"), HEAD: ("units", "bigrams"),
+           BODY: ("body_units", "body_bigrams")}
+# The fields a match of ``fts_text`` looks in at once: a body clause (正文:招商) is part of the
+# match itself; only headline clauses are checked apart (``field_checks``).
+IN_MATCH = frozenset({TEXT, BODY})
 
 # --- match expressions -----------------------------------------------------------------------
 
-def literal(atom: str) -> str:
-    """Rows whose field contains ``atom`` literally: one unit is a term of the ``units`` column,
-    more are a phrase of their bigrams. Atoms are letters and digits only, so they never carry a
-    quote or any other FTS5 syntax."""
+def literal(atom: str, field: str = TEXT) -> str:
+    """Rows whose ``field`` (TEXT, HEAD or BODY) contains ``atom`` literally: one unit is a term
+    of the units columns, more are a phrase of their bigrams. Atoms are letters and digits only,
+    so they never carry a quote or any other FTS5 syntax."""
+    unit_columns, bigram_columns = COLUMNS[field]
     if len(atom) == 1:
-        return f'units : "{atom}"'
-    return f'bigrams : "{" ".join(bigrams(atom))}"'
+        return f'{unit_columns} : "{atom}"'
+    return f'{bigram_columns} : "{" ".join(bigrams(atom))}"'
 
 
 def _clause(clause: Clause) -> str:
-    return "(" + " AND ".join(literal(a) for a in clause.atoms) + ")"
+    return "(" + " AND ".join(literal(a, clause.field) for a in clause.atoms) + ")"
 
 
 def any_of(clauses: list[Clause]) -> str:
@@ -50,32 +60,37 @@ def match_expression(query: ParsedQuery) -> str | None:
 
 
 def field_checks(query: ParsedQuery, column: str, settled: tuple[Clause, ...] = ()) -> tuple[str, list]:
-    """What the text match cannot tell of a query with fields (``标题:招商``), as a condition on
-    the item id ``column``: each such group has a clause found in its own field's table, and no
-    excluded field clause is found in its field. (The text match has already required every
+    """What the match cannot tell of a query with headline fields (``标题:招商``), as a condition
+    on the item id ``column``: each such group has a clause found in its own field's table, and no
+    excluded headline clause is found in the headlines. (The match has already required every
     clause somewhere in the text: what a headline holds, the text holds.) Groups that are one
     of the ``settled`` clauses — those the search started from — are not checked again: SQLite
     would drive the statement from the check and probe the match item by item."""
     def found(clause: Clause) -> tuple[str, str]:
-        table = FTS_TABLES[clause.field]
+        table = FIELD_TABLES[clause.field]
         return f"{column} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)", _clause(clause)
 
     parts, params = [], []
-    for group in query.field_groups:
+    for group in query.checked_groups(IN_MATCH):
         if len(group) == 1 and group[0] in settled:
             continue
         pieces = [found(c) for c in group]
         parts.append("(" + " OR ".join(sql for sql, _ in pieces) + ")")
         params += [expression for _, expression in pieces]
-    for clause in query.field_excluded:
+    for clause in query.checked_excluded(IN_MATCH):
         sql, expression = found(clause)
         parts.append(f"NOT {sql}")
         params.append(expression)
     return " AND ".join(parts) or "1", params
 
 
+def has_checks(query: ParsedQuery) -> bool:
+    """Whether ``field_checks`` has anything to check (a headline clause)."""
+    return bool(query.checked_groups(IN_MATCH) or query.checked_excluded(IN_MATCH))
+
+
 def literal_expression(field: str, atom: str) -> str:
-    return f'"{atom}"' if field == WORDS else literal(atom)
+    return f'"{atom}"' if field == WORDS else literal(atom, field)
 
 
 def evidence_expression(evidence: Evidence) -> str:
@@ -87,7 +102,10 @@ def text_evidence_in_match(query: ParsedQuery) -> bool:
     expression's phrases, but counts a phrase's occurrences only where its own branch matched:
     in ``("a" AND "b") OR "c"`` a row with a and c gets nothing for a. So: every positive literal
     once, and every alternative (OR) a single literal — then a literal occurs in a hit exactly
-    when its branch matched. The excluded literals occur in no hit."""
+    when its branch matched. The excluded literals occur in no hit. And no body clause: its
+    phrases are counted in the body alone, the text evidence in all the text."""
+    if any(c.field != TEXT for group in query.groups for c in group):
+        return False
     single_alternatives = all(len(c.atoms) == 1 for group in query.groups if len(group) > 1 for c in group)
     return single_alternatives and len(query.atoms) == len(query.distinct_atoms)
 
@@ -130,9 +148,9 @@ class Matching:
 
     def __init__(self, request: SearchRequest):
         self.request = request
-        in_text = request.query.in_text
-        self.match = match_expression(in_text)
-        self.excluded = any_of(in_text.excluded) if in_text.excluded else None
+        matched = request.query.matched_in(IN_MATCH)
+        self.match = match_expression(matched)
+        self.excluded = any_of(matched.excluded) if matched.excluded else None
 
     def kept(self, table: str, by_key: bool = False) -> tuple[str, str, list]:
         """(join, condition, parameters): ``items AS table`` rows that are kept. The match is
@@ -203,7 +221,8 @@ class ExactSearch:
         # The match's own bm25() is the text evidence when that evidence is whole: no literal of
         # it common, and the match walked in full (not probed item by item).
         self.scored_match = (bool(self.match) and not by_person and not self.head_clauses and bool(evidence)
-                             and evidence[0] == request.evidence[0] and text_evidence_in_match(request.query))
+                             and evidence[0] == request.evidence[0]
+                             and text_evidence_in_match(request.query.matched_in(IN_MATCH)))
         self.evidence = list(enumerate(evidence))[1:] if self.scored_match else list(enumerate(evidence))
         self.matched_weight = evidence[0].weight if self.scored_match else None
 
@@ -216,7 +235,7 @@ class ExactSearch:
 
     def _source(self) -> tuple[str, list]:
         """(SELECT id, s, params): the matches, before the filters."""
-        query, person = self.request.query.in_text, self.request.filters.person_id
+        query, person = self.request.query.matched_in(IN_MATCH), self.request.filters.person_id
         if person:  # a person's items are few: start from them, and probe the match for each
             people = "SELECT p.item AS id, 0.0 AS s FROM item_people AS p"
             if self.match:
@@ -246,9 +265,10 @@ class ExactSearch:
         low, high = id_range(self.request.filters)
         statement = "SELECT rowid AS id, 0.0 AS s FROM fts_head WHERE fts_head MATCH ? AND rowid BETWEEN ? AND ?"
         params = [heads, low, high]
-        query = self.request.query.in_text
+        query = self.request.query.matched_in(IN_MATCH)
         standing = {tuple(c.atoms) for c in self.head_clauses}
-        rest = ParsedQuery([g for g in query.groups if not (len(g) == 1 and tuple(g[0].atoms) in standing)], query.excluded)
+        rest = ParsedQuery([g for g in query.groups if not (len(g) == 1 and g[0].field == TEXT and tuple(g[0].atoms) in standing)],
+                           query.excluded)
         if rest.groups or rest.excluded:
             text = "SELECT rowid, 0.0 FROM fts_text WHERE fts_text MATCH ? AND rowid BETWEEN ? AND ?"
             if rest.groups:

@@ -2,7 +2,9 @@
 
 Whoosh stores the postings — units and bigrams with their positions for ``text`` and ``head``,
 jieba words with their counts for ``words`` — and per-document columns (kind, pk, parent,
-section, date, field lengths). Matching, filters, facets and the scoring are computed here from
+section, date, field lengths, where the body starts). ``text`` holds the rest of the text and
+then the body, with no bigram across the border (``NgramTokenizer``): ``正文:`` counts the places
+from the body's first position on. Matching, filters, facets and the scoring are computed here from
 those postings, by the same definitions the other engines use (``search/query.py``,
 ``search/scoring.py``): not Whoosh's query classes, whose exclusion (``AndNot``) drops excluded
 items only sometimes in 2.7.4, and whose BM25 reads field lengths stored as one lossy byte.
@@ -34,15 +36,15 @@ from whoosh.index import LockError
 from whoosh.reading import TermNotFound
 from whoosh.writing import CLEAR
 
-from ..analyzers import bigrams, field_tokens, ngrams, words
-from ..query import Clause
+from ..analyzers import bigrams, field_tokens, ngrams, units, words
+from ..query import BODY, Clause
 from ..scoring import HEAD, TEXT as TEXT_FIELD, WORDS, bm25, idf, quantized, reported, scored_evidence
 from .base import FIRST_DATE, KINDS, NO_DATE, Batch, Deadline, IndexFailure, IndexUnavailable, RawHit, RawResults, SearchEngine, SearchRequest
 
 # The index's name carries its layout's version: change the number whenever fields or tokens
 # change, and an index written by another version is refused (IndexFailure: run rebuild_index)
 # instead of being read wrongly.
-INDEX_NAME = "ARCHIVE_2"
+INDEX_NAME = "ARCHIVE_3"
 # What reading a damaged segment makes Whoosh raise (not this code's own mistakes).
 READ_ERRORS = (OSError, EOFError, struct.error, zlib.error)
 WRITER_MEMORY_MB = 256
@@ -51,19 +53,35 @@ UNDATED = NO_DATE.toordinal()
 LENGTH_COLUMNS = {TEXT_FIELD: "text_len", WORDS: "words_len", HEAD: "head_len"}
 
 
+class Parts(str):
+    """A field's value in parts (the text, then the body): one string, as Whoosh wants it (a
+    tuple or list would be taken for tokens already made), that keeps its parts for the
+    tokenizer."""
+
+    def __new__(cls, *parts: str):
+        value = super().__new__(cls, "".join(parts))
+        value.parts = parts
+        return value
+
+
 class NgramTokenizer(Tokenizer):
-    """Units and bigrams (``analyzers.ngrams``) as Whoosh tokens, at their unit positions."""
+    """Units and bigrams (``analyzers.ngrams``) as Whoosh tokens, at their unit positions. The
+    ``Parts`` of a value are tokenised one after the other, positions running on, with no
+    bigram across a border: a literal is found within one of them."""
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for position, text in ngrams(value):
-            token.text, token.boost, token.stopped = text, 1.0, False
-            if positions:
-                token.pos = start_pos + position
-            if chars:
-                token.startchar = token.endchar = start_char
-            yield token
+        first = start_pos
+        for text in getattr(value, "parts", (value,)):
+            for position, gram in ngrams(text):
+                token.text, token.boost, token.stopped = gram, 1.0, False
+                if positions:
+                    token.pos = first + position
+                if chars:
+                    token.startchar = token.endchar = start_char
+                yield token
+            first += len(units(text)[0])
 
 
 def archive_schema() -> Schema:
@@ -79,6 +97,7 @@ def archive_schema() -> Schema:
         words=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),  # jieba words, made in Python
         head=TEXT(analyzer=NgramTokenizer(), phrase=True),
         text_len=column(), words_len=column(), head_len=column(),
+        body_start=column(),  # the body's first position in ``text``
     )
 
 
@@ -90,20 +109,20 @@ def _layout(schema: Schema) -> list[tuple]:
 
 
 def fields(doc) -> dict:
-    found_words = words(doc.text)
+    found_words = words(doc.printed)
     return {
         "ident": doc.ident, "kind": doc.kind, "pk": doc.pk, "parent": doc.parent or 0,
         "section": doc.section_id or 0, "date": doc.sort_date.toordinal(),
         "people": " ".join(str(p) for p in doc.people),
-        "text": doc.text, "words": " ".join(found_words), "head": doc.head,
-        "text_len": field_tokens(doc.text).length, "words_len": len(found_words),
-        "head_len": field_tokens(doc.head).length,
+        "text": Parts(doc.text, doc.body), "words": " ".join(found_words), "head": doc.head,
+        "text_len": doc.text_length, "words_len": len(found_words),
+        "head_len": field_tokens(doc.head).length, "body_start": len(units(doc.text)[0]),
     }
 
 
 # --- what the index holds, read once per set of segments -------------------------------------
 
-COLUMNS = ("kind", "pk", "parent", "section", "date", *LENGTH_COLUMNS.values())
+COLUMNS = ("kind", "pk", "parent", "section", "date", *LENGTH_COLUMNS.values(), "body_start")
 
 
 @dataclass
@@ -133,11 +152,13 @@ def _segment_key(leaf) -> tuple | None:
 
 class Occurrences:
     """How often each literal occurs in each live document of a field — what matching and the
-    scoring both read — worked out once per search from the postings, within its deadline."""
+    scoring both read — worked out once per search from the postings, within its deadline. The
+    body (``BODY``) is read from the text's postings, from each document's ``body_start`` on."""
 
-    def __init__(self, reader, deadline: Deadline):
+    def __init__(self, reader, deadline: Deadline, body_starts: list[int]):
         self.leaves = list(reader.leaf_readers())
         self.deadline = deadline
+        self.body_starts = body_starts
         self._found: dict[tuple[str, str], dict[int, int]] = {}
 
     def __call__(self, field: str, literal: str) -> dict[int, int]:
@@ -145,29 +166,33 @@ class Occurrences:
         if key not in self._found:
             found: dict[int, int] = {}
             for leaf, offset in self.leaves:
-                for doc, tf in self._in_leaf(leaf, field, literal):
+                for doc, tf in self._in_leaf(leaf, offset, field, literal):
                     found[offset + doc] = tf
             self._found[key] = found
         return self._found[key]
 
-    def _in_leaf(self, leaf, field: str, literal: str):
-        grams = bigrams(literal) if field in (TEXT_FIELD, HEAD) and len(literal) > 1 else [literal]
+    def _in_leaf(self, leaf, offset: int, field: str, literal: str):
+        posted = TEXT_FIELD if field == BODY else field
+        grams = bigrams(literal) if posted in (TEXT_FIELD, HEAD) and len(literal) > 1 else [literal]
         try:
-            matchers = {gram: leaf.postings(field, gram) for gram in dict.fromkeys(grams)}
+            matchers = {gram: leaf.postings(posted, gram) for gram in dict.fromkeys(grams)}
         except TermNotFound:
             return []
-        if len(grams) == 1:
+        first = (lambda doc: self.body_starts[offset + doc]) if field == BODY else None
+        if len(grams) == 1 and first is None:
             return list(matchers[grams[0]].items_as("frequency"))
-        lead = min(matchers, key=lambda gram: leaf.doc_frequency(field, gram))
-        return _phrase_occurrences(grams, lead, matchers, self.deadline)
+        lead = min(matchers, key=lambda gram: leaf.doc_frequency(posted, gram))
+        return _phrase_occurrences(grams, lead, matchers, self.deadline, first)
 
 
-def _phrase_occurrences(grams: list[str], lead: str, matchers: dict, deadline: Deadline) -> list[tuple[int, int]]:
-    """(doc, count) of every place where ``grams`` stand at consecutive positions: led by the
-    gram in the fewest documents, the others skipped to the same document. Positions become
-    bit masks, so that a place is where every gram's mask, shifted by its offset in the
-    literal, has a bit: a few big-integer operations per gram, however often the gram occurs
-    (OCR garbage repeats one bigram tens of thousands of times in a document)."""
+def _phrase_occurrences(grams: list[str], lead: str, matchers: dict, deadline: Deadline,
+                        first=None) -> list[tuple[int, int]]:
+    """(doc, count) of every place where ``grams`` stand at consecutive positions (from position
+    ``first(doc)`` on, if given): led by the gram in the fewest documents, the others skipped to
+    the same document. Positions become bit masks, so that a place is where every gram's mask,
+    shifted by its offset in the literal, has a bit: a few big-integer operations per gram,
+    however often the gram occurs (OCR garbage repeats one bigram tens of thousands of times in
+    a document)."""
     offset = grams.index(lead)
     lead_matcher = matchers[lead]
     others = [(gram, matcher) for gram, matcher in matchers.items() if gram != lead]
@@ -187,6 +212,8 @@ def _phrase_occurrences(grams: list[str], lead: str, matchers: dict, deadline: D
                 starts &= masks[gram] >> i
                 if not starts:
                     break
+            if starts and first is not None:
+                starts >>= first(doc)
             if starts:
                 found.append((doc, starts.bit_count()))
         deadline.check()
@@ -305,7 +332,7 @@ class WhooshEngine(SearchEngine):
         searcher = self._searcher()
         reader = searcher.reader()
         snap = self._snapshot(reader)
-        occurrences = Occurrences(reader, deadline)
+        occurrences = Occurrences(reader, deadline, snap.columns["body_start"])
         kept = self._filtered(self._matched(request, occurrences, snap), request, occurrences, snap)
         kind, pk, parent = snap.columns["kind"], snap.columns["pk"], snap.columns["parent"]
         articles = {pk[d] for d in kept if kind[d] == "article"}

@@ -55,3 +55,16 @@ def test_from_a_search_the_advanced_form_opens_with_its_words_and_filters(page, 
     page.get_by_role("form", name="高级检索条件").get_by_role("button", name="检索").click()
     expect(page.get_by_label("检索词")).to_have_value('招商 "开门红"')
     expect(page).to_have_url(re.compile(r"start=2023-04-01"))
+
+
+def test_words_in_the_body_alone(page, archive_site):
+    """刘茜 is in bylines (本报讯 记者刘茜…报道:) and credits, never in a paragraph: 正文中 finds none."""
+    page.goto(archive_site + "/search/advanced/")
+    page.get_by_label("包含全部词语").fill("刘茜")
+    page.get_by_label("词语出现在").select_option(label="正文中")
+    page.get_by_role("form", name="高级检索条件").get_by_role("button", name="检索").click()
+    expect(page.get_by_label("检索词")).to_have_value("正文:刘茜")
+    expect(page.locator("#result-summary")).to_contain_text("共 0 条结果")
+    page.get_by_label("检索词").fill("刘茜")
+    page.get_by_role("search", name="检索条件").get_by_role("button", name="检索").click()
+    expect(page.locator("#result-summary")).not_to_contain_text("共 0 条结果")

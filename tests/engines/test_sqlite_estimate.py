@@ -1,6 +1,6 @@
 """The FTS5 engine's counts of a search matching much of the archive, estimated from a sample of
 days (``search/engines/sqlite_estimate.py``): near the exact counts Whoosh gives, from the
-items the index keeps per day — written, deleted and upgraded with the index."""
+items the index keeps per day — written and deleted with the index."""
 
 import dataclasses
 import datetime
@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from search.engines import Batch, Filters, IndexDocument, SearchRequest, build, sqlite_estimate
+from search.engines import Batch, Filters, IndexDocument, SearchRequest, sqlite_estimate
 from search.query import parse_query
 from tests.helpers import fresh_engine
 
@@ -97,19 +97,3 @@ def test_the_days_are_counted_on_write_and_delete(engine):
     moved = IndexDocument("article", docs[0].pk, "改了日期的稿件", date=START + datetime.timedelta(days=2))
     engine.write(lambda: Batch([moved], deleted=[f"archive.article.{docs[1].pk}"]), timeout=5)
     assert days_table(engine) == {ordinal: (0, 1), ordinal + 1: (2, 0), ordinal + 2: (3, 0)}
-
-
-def test_an_index_of_version_3_is_upgraded_in_place_with_its_days_counted(engine, tmp_path):
-    docs = archive(days=2, per_day=2)
-    engine.write(lambda: Batch(docs), timeout=5)
-    engine.close()
-    with sqlite3.connect(engine.path) as db:  # what version 3 wrote: no days table, no section index
-        db.execute("DROP TABLE days")
-        db.execute("DROP INDEX items_section")
-        db.execute("PRAGMA user_version = 3")
-    upgraded = build({"ENGINE": "sqlite", "LOCATION": str(tmp_path / "sqlite")})
-    assert upgraded.count() == 4  # read without a rebuild
-    assert upgraded.search(SearchRequest(parse_query("记者"), filters=Filters(section_id=3))).total == 4
-    ordinal = START.toordinal()
-    assert days_table(upgraded) == {ordinal: (2, 0), ordinal + 1: (2, 0)}
-    upgraded.close()

@@ -1,11 +1,11 @@
-"""Field syntax (标题:, 作者:, 栏目:) and the advanced form's query writer — no database."""
+"""Field syntax (标题:, 正文:, 作者:, 栏目:) and the advanced form's query writer — no database."""
 
 import re
 
 import pytest
 
 from search.advanced import AdvancedQuery
-from search.query import AUTHOR, HEAD, SECTION, TEXT, UnknownField, parse_query
+from search.query import AUTHOR, BODY, HEAD, SECTION, TEXT, UnknownField, parse_query
 
 
 def clauses(query: str) -> list[list[tuple[str, str]]]:
@@ -26,6 +26,19 @@ class TestFieldSyntax:
         assert [c.run for c in parsed.in_text.excluded] == ["消博会"]
         assert [c.run for c in parsed.field_excluded] == ["会议"]
 
+    @pytest.mark.parametrize("query", ["正文:招商", "body:招商", "Body：招商", '正文:"招商"'])
+    def test_a_body_field_in_either_language_and_colon(self, query):
+        assert clauses(query) == [[(BODY, "招商")]]
+
+    def test_an_engine_that_looks_in_the_body_at_once_keeps_body_clauses_and_checks_the_rest(self):
+        parsed = parse_query("正文:招商 OR 标题:投资 昌吉 -正文:会议 -标题:消博会")
+        in_match = parsed.matched_in(frozenset({TEXT, BODY}))
+        assert [[c.field for c in g] for g in in_match.groups] == [[BODY, TEXT], [TEXT]]
+        assert [(c.field, c.run) for c in in_match.excluded] == [(BODY, "会议")]
+        assert [[c.field for c in g] for g in parsed.checked_groups(frozenset({TEXT, BODY}))] == [[BODY, HEAD]]
+        assert [c.run for c in parsed.checked_excluded(frozenset({TEXT, BODY}))] == ["消博会"]
+        assert [c.run for c in parsed.field_excluded] == ["会议", "消博会"]  # what the text match alone leaves
+
     def test_a_headline_word_is_not_whole_query_evidence_with_the_text(self):
         assert parse_query("标题:招商 引资").whole == ""
         assert parse_query("招商 引资").whole == "招商引资"
@@ -38,8 +51,6 @@ class TestFieldSyntax:
 
     @pytest.mark.parametrize("query, said", [
         ("titel:招商", "没有“titel”这个检索字段"),
-        ("正文:招商", "暂不能只在正文中查找"),
-        ("body:招商", "暂不能只在正文中查找"),
         ("http://example.com", "没有“http”这个检索字段"),
         ("标题: 招商", "后面缺少要查找的文字"),
         ("标题:", "后面缺少要查找的文字"),

@@ -1,4 +1,4 @@
-"""Field search (标题:, 作者:, 栏目:) and the advanced-search form, on the seed archive."""
+"""Field search (标题:, 正文:, 作者:, 栏目:) and the advanced-search form, on the seed archive."""
 
 import html as html_module
 import re
@@ -32,6 +32,29 @@ class TestFieldSearch:
         assert {r["id"] for r in found["results"]} == in_titles
         html = page(client, q=f"title:{word}", type="article").content.decode()
         assert result_total(html) == len(in_titles)
+
+    def test_a_body_field_finds_only_articles_whose_paragraphs_hold_the_word(self, client):
+        def body(a):
+            return "".join(b.text for b in a.blocks())
+
+        articles = list(Article.objects.all())
+        # a word the seeds print in some bodies and elsewhere only (headline, byline, caption) in others
+        word = next(w for w in ["项目", "发展", "记者", "昌吉", "工作"]
+                    if 0 < sum(w in body(a) for a in articles) < len(run(w, kind="article").hits))
+        in_bodies = {a.pk for a in articles if word in body(a)}
+        assert in_bodies < {h.object.pk for h in run(word).hits if h.kind == "article"}
+        found = client.get(reverse("search:api"), {"q": f"正文:{word}", "type": "article"}).json()
+        assert {r["id"] for r in found["results"]} == in_bodies
+        html = page(client, q=f"body:{word}", type="article").content.decode()
+        assert result_total(html) == len(in_bodies)
+        without = client.get(reverse("search:api"), {"q": f"{word} -正文:{word}", "type": "article"}).json()
+        assert {r["id"] for r in without["results"]}.isdisjoint(in_bodies) and without["total"] > 0
+
+    def test_a_byline_is_not_the_body(self, client):
+        article = Article.objects.get(title__contains="招商引资实现")  # 本报讯 记者刘茜、通讯员高祥钧报道:
+        assert "刘茜" in article.byline and "刘茜" not in "".join(b.text for b in article.blocks())
+        assert article.pk in {h.object.pk for h in run("刘茜").hits if h.kind == "article"}
+        assert article.pk not in {r["id"] for r in client.get(reverse("search:api"), {"q": "正文:刘茜"}).json()["results"]}
 
     def test_an_author_named_in_the_query_is_the_person_filter(self, client):
         person = Person.objects.get(name="刘茜")
@@ -67,7 +90,7 @@ class TestFieldSearch:
 
     def test_the_syntax_help_names_the_fields(self, client):
         html = page(client).content.decode()
-        assert "标题:招商" in html and "作者:刘茜" in html and reverse("search:advanced") in html
+        assert "标题:招商" in html and "正文:招商" in html and "作者:刘茜" in html and reverse("search:advanced") in html
 
 
 @pytest.mark.django_db
@@ -90,10 +113,15 @@ class TestAdvancedForm:
         sent = client.get(reverse("search:advanced"), {"all_words": "招商", "any_words": "献血 消防", "where": "head", "go": "1"})
         assert search_address(sent["Location"])["q"] == ["标题:招商 标题:献血 OR 标题:消防"]
 
+    def test_body_words_are_written_with_the_field(self, client):
+        sent = client.get(reverse("search:advanced"), {"all_words": "招商", "none_words": "消博会", "where": "body", "go": "1"})
+        assert search_address(sent["Location"])["q"] == ["正文:招商 -正文:消博会"]
+        assert result_total(client.get(sent["Location"]).content.decode()) > 0
+
     @pytest.mark.parametrize("params, said", [
         ({"all_words": " "}, "请至少填写一个词语或筛选条件"),
         ({"author": "无此人"}, "档案中没有署名为“无此人”的作者"),
-        ({"where": "body", "all_words": "招商"}, "词语位置(where)只能是 text 或 head"),
+        ({"where": "title", "all_words": "招商"}, "词语位置(where)只能是 text、head 或 body"),
         ({"all_words": "招" * 150, "phrase": "商" * 100}, "写成的检索式太长了"),
         ({"all_words": "招商", "start": "2023-05-01", "end": "2023-01-01"}, "起始日期不能晚于截止日期"),
     ])
@@ -124,6 +152,6 @@ class TestAdvancedFromASearch:
         form = opened.content.decode()
         assert 'value="招商 引资"' in form and f'<option value="{section.pk}" selected>' in form
 
-    @pytest.mark.parametrize("query", ['"开门红"', "招商 OR 投资", "招商 -消博会", "标题:招商", "招商 | 投资"])
+    @pytest.mark.parametrize("query", ['"开门红"', "招商 OR 投资", "招商 -消博会", "标题:招商", "正文:招商", "招商 | 投资"])
     def test_a_query_its_boxes_would_write_otherwise_is_not_carried(self, client, query):
         assert "all_words" not in self.advanced_link(client, q=query, type="article")

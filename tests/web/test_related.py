@@ -38,8 +38,9 @@ class TestRelatedReports:
         for item in found:
             other = Article.objects.for_display().get(pk=item["pk"])
             assert other.pk not in on_page  # not itself, not its page's neighbours
-            printed = units(ArticleIndex().prepare_text(other))[0]  # all the index holds of it
-            assert any(word in printed for word in chosen), (item, chosen)
+            index = ArticleIndex()
+            printed = [units(index.prepare_text(other))[0], units(index.prepare_body(other))[0]]  # all the index holds of it
+            assert any(word in part for word in chosen for part in printed), (item, chosen)
         assert [item["score"] for item in found] == sorted((item["score"] for item in found), reverse=True)
 
     def test_the_article_page_never_searches_it_links_the_list_until_it_is_found(self, client):
