@@ -22,7 +22,9 @@ def build(path: Path, documents: list[str]) -> dict:
     path.unlink(missing_ok=True)
     started = time.perf_counter()
     db = sqlite3.connect(path)
-    db.execute("CREATE VIRTUAL TABLE docs USING fts5(units, bigrams, tokenize='ascii')")
+    # The engine's column names, so that its match expression reads the table; the body columns
+    # stay empty (the whole article is one text here).
+    db.execute("CREATE VIRTUAL TABLE docs USING fts5(units, bigrams, body_units, body_bigrams, tokenize='ascii')")
     rows = ((i, tokens.units, tokens.bigrams) for i, tokens in enumerate(map(field_tokens, documents)))
     db.executemany("INSERT INTO docs(rowid, units, bigrams) VALUES (?, ?, ?)", rows)
     db.commit()

@@ -86,11 +86,6 @@ class ParsedQuery:
     whole: str = ""  # every positive literal in order, as one; empty when the query has alternatives (OR) or fields
     named: dict[str, str] = field(default_factory=dict)  # AUTHOR/SECTION → the name typed (作者:刘茜)
 
-    @property
-    def has_fields(self) -> bool:
-        """Whether a clause looks in a field other than the text."""
-        return any(c.field != TEXT for c in [*(c for g in self.groups for c in g), *self.excluded])
-
     def matched_in(self, fields: frozenset[str] = frozenset({TEXT})) -> ParsedQuery:
         """What an engine matches in one pass when it can look in each of ``fields`` (the text
         among them): every group, each clause in its own field when that is one of ``fields``,
@@ -107,19 +102,6 @@ class ParsedQuery:
 
     def checked_excluded(self, fields: frozenset[str] = frozenset({TEXT})) -> list[Clause]:
         return [c for c in self.excluded if c.field not in fields]
-
-    @property
-    def in_text(self) -> ParsedQuery:
-        """``matched_in`` the text alone."""
-        return self.matched_in()
-
-    @property
-    def field_groups(self) -> list[list[Clause]]:
-        return self.checked_groups()
-
-    @property
-    def field_excluded(self) -> list[Clause]:
-        return self.checked_excluded()
 
     @property
     def is_empty(self) -> bool:

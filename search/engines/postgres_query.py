@@ -151,9 +151,9 @@ def field_condition(query: ParsedQuery) -> Condition:
     (The text match has required every clause somewhere in the text: what a headline holds, the
     text holds.)"""
     found = Condition()
-    for group in query.field_groups:
+    for group in query.checked_groups():
         found = found & _any([_clause_in_field(c) for c in group])
-    for clause in query.field_excluded:
+    for clause in query.checked_excluded():
         inside = _clause_in_field(clause)
         found = found & Condition(f"NOT ({inside.sql})", inside.params)
     return found
@@ -161,7 +161,7 @@ def field_condition(query: ParsedQuery) -> Condition:
 
 def kept_condition(query: ParsedQuery, filters: Filters) -> Condition:
     """Items a search keeps: matched, and passing every filter."""
-    return match_condition(query.in_text) & field_condition(query) & filter_condition(filters)
+    return match_condition(query.matched_in()) & field_condition(query) & filter_condition(filters)
 
 
 def _has_border(atom: str) -> bool:

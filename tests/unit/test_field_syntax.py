@@ -22,9 +22,10 @@ class TestFieldSyntax:
         assert clauses("标题:招商 OR 投资 昌吉 -标题:会议 -消博会") == [[(HEAD, "招商"), (TEXT, "投资")], [(TEXT, "昌吉")]]
         assert [(c.field, c.run) for c in parsed.excluded] == [(HEAD, "会议"), (TEXT, "消博会")]
         # what the text must hold: every clause, in the text; only the text's exclusions
-        assert [[c.field for c in g] for g in parsed.in_text.groups] == [[TEXT, TEXT], [TEXT]]
-        assert [c.run for c in parsed.in_text.excluded] == ["消博会"]
-        assert [c.run for c in parsed.field_excluded] == ["会议"]
+        in_text = parsed.matched_in()
+        assert [[c.field for c in g] for g in in_text.groups] == [[TEXT, TEXT], [TEXT]]
+        assert [c.run for c in in_text.excluded] == ["消博会"]
+        assert [c.run for c in parsed.checked_excluded()] == ["会议"]
 
     @pytest.mark.parametrize("query", ["正文:招商", "body:招商", "Body：招商", '正文:"招商"'])
     def test_a_body_field_in_either_language_and_colon(self, query):
@@ -37,7 +38,7 @@ class TestFieldSyntax:
         assert [(c.field, c.run) for c in in_match.excluded] == [(BODY, "会议")]
         assert [[c.field for c in g] for g in parsed.checked_groups(frozenset({TEXT, BODY}))] == [[BODY, HEAD]]
         assert [c.run for c in parsed.checked_excluded(frozenset({TEXT, BODY}))] == ["消博会"]
-        assert [c.run for c in parsed.field_excluded] == ["会议", "消博会"]  # what the text match alone leaves
+        assert [c.run for c in parsed.checked_excluded()] == ["会议", "消博会"]  # what the text match alone leaves
 
     def test_a_headline_word_is_not_whole_query_evidence_with_the_text(self):
         assert parse_query("标题:招商 引资").whole == ""
