@@ -184,14 +184,16 @@ def reindex(engine: str, size: int, wrk_duration: int, about: dict) -> None:
     one-day and reference figures stay those of that run."""
     root, path = WORK / f"{engine}-{size}", RESULTS / f"{engine}-{size}.json"
     result = json.loads(path.read_text(encoding="utf-8"))
-    bulk = production_env(root / "data") | {"ARCHIVE_LIVE_INDEX": "0", "ARCHIVE_SEARCH_ENGINE": engine,
-                                            "ARCHIVE_INDEX_DIR": str(root / "index")}
+    database = archive_database(engine, size)
+    bulk = production_env(root / "data") | database | {"ARCHIVE_LIVE_INDEX": "0", "ARCHIVE_SEARCH_ENGINE": engine,
+                                                       "ARCHIVE_INDEX_DIR": str(root / "index")}
     manage(bulk, "migrate", "--noinput")
     manage(bulk, "collectstatic", "--noinput")
     print(f"[{size}] rebuild_index again at {about['commit']} …", flush=True)
     index = measured(bulk, "rebuild_index", "--noinput", "--verbosity", "0")
-    result["index"] = result["index"] | index | {"articles_per_s": size / index["seconds"], "mb_per_s": result["text_mb"] / index["seconds"],
-                               "size_mb": folder_mb(root / "index")}
+    size_mb = postgres.sizes_mb(database["DATABASE_URL"]) if database else {"size_mb": folder_mb(root / "index")}
+    result["index"] = result["index"] | index | size_mb | {"articles_per_s": size / index["seconds"],
+                                                           "mb_per_s": result["text_mb"] / index["seconds"]}
     print(f"[{size}] search …", flush=True)
     result["search"] = timed_search(root, bulk)
     print(f"[{size}] every page kind …", flush=True)
