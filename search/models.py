@@ -45,9 +45,10 @@ class PostgresIndexItem(models.Model):
     text_len = models.IntegerField()  # each field's length as the scoring counts it
     words_len = models.IntegerField()
     head_len = models.IntegerField()
-    # Normalised units of everything printed but the body, a space, then the body's: a literal is a
-    # substring of one of the two (正文: looks after the space).
+    # Normalised units of everything printed but the body, and of the body: a literal is a
+    # substring of one of the two (正文: looks in the body's).
     text_units = models.TextField()
+    body_units = models.TextField(default="")
     head_units = models.TextField()
     words = models.TextField()  # " w1  w2 ": each jieba word between its own two spaces
     text_tokens = TokensField()  # units and bigrams: what the GIN indexes find

@@ -1,7 +1,7 @@
 """PostgreSQL: the engine for an archive that lives in PostgreSQL (``ARCHIVE_SEARCH_ENGINE=postgres``,
 ``DATABASE_URL=postgres://…``), and the one that scales reads out to streaming replicas.
 
-The index is three tables in the archive's own database (``search/models.py``, migration 0002):
+The index is three tables in the archive's own database (``search/models.py``, migrations 0002, 0003):
 ``search_pg_item`` (one row per article and photo: what filters, facets and sorts read, each
 field's tokens for the GIN indexes and its units for exact literals — ``postgres_query.py``),
 ``search_pg_item_people`` and ``search_pg_totals`` (the scoring's N and mean field lengths).
@@ -42,8 +42,8 @@ CHUNK = 200  # rows read at a time when walking the matches in id order
 COMPACT_EVERY = 256  # every so many writes, the totals' rows are folded into one
 ROW = "id, kind, pk, parent, section, month, text_len, words_len, head_len"
 INSERT = (f"INSERT INTO {TABLE} (id, ident, kind, pk, parent, section, month, text_len, words_len, head_len, "
-          "text_units, head_units, words, text_tokens, head_tokens, words_tokens) VALUES "
-          "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+          "text_units, body_units, head_units, words, text_tokens, head_tokens, words_tokens) VALUES "
+          "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
           "array_to_tsvector(string_to_array(%s, ' ')), array_to_tsvector(string_to_array(%s, ' ')), "
           "array_to_tsvector(string_to_array(%s, ' ')))")  # tokens joined by spaces: one text to send, not an array
 # SQLSTATEs that mean "later": a lock not granted in time, a deadlock broken.
@@ -90,13 +90,12 @@ def _tokens(*unit_texts: str) -> str:
 
 
 def item_row(doc) -> tuple:
-    """``doc`` as the parameters of ``INSERT``. ``text_units`` is the rest of the text's units, a
-    space, then the body's (``postgres_query.BODY_UNITS``): no literal runs across a space."""
+    """``doc`` as the parameters of ``INSERT``."""
     rest_units, body_units, head_units = units(doc.text)[0], units(doc.body)[0], units(doc.head)[0]
     found_words = words(doc.printed)
     return (item_id(doc.kind, doc.pk, doc.date), doc.ident, doc.kind, doc.pk, doc.parent, doc.section_id, doc.month,
             doc.text_length, len(found_words), field_tokens(doc.head).length,
-            f"{rest_units} {body_units}", head_units, "".join(f" {w} " for w in found_words),
+            rest_units, body_units, head_units, "".join(f" {w} " for w in found_words),
             _tokens(rest_units, body_units), _tokens(head_units), " ".join(dict.fromkeys(found_words)))
 
 
@@ -308,7 +307,8 @@ class PostgresSearch:
         if not held:
             return found
         counted = [occurrences_sql(field, atom) for field, atom in wanted]
-        columns = ", ".join(f"{COLUMNS[field][0]} || '' AS {COLUMNS[field][0]}" for field in dict.fromkeys(f for f, _ in wanted))
+        read = dict.fromkeys(column for field, _ in wanted for column in COLUMNS[field][0])
+        columns = ", ".join(f"{column} || '' AS {column}" for column in read)
         rows = self._query(f"SELECT id, {', '.join(c.sql for c in counted)} FROM (SELECT id, {columns} FROM {TABLE} "
                            "WHERE id = ANY(%s) OFFSET 0) AS item", [*(p for c in counted for p in c.params), held])
         for identifier, *tfs in rows:

@@ -8,8 +8,10 @@ indexes find, and as its normalised units (or words) in order, which settle what
 cannot. A literal of one or two units is exactly one token; a longer one is in an item when all
 its bigrams are (the index finds those) *and* its units are a substring of the field's
 (``strpos``: what FTS5 calls a phrase, without tsvector's limits of 256 positions per token and
-16,383 per field). The body has no token set of its own: a body clause (``正文:``) is found in
-the text's tokens, then in the body's units (``BODY_UNITS``). The tsquery is passed as a parameter and built from lexemes quoted here:
+16,383 per field). The text's units are two columns, the body's (``body_units``) and the rest's
+(``text_units``), so that no literal runs from one into the other; the body has no token set of
+its own: a body clause (``正文:``) is found in the text's tokens, then in the body's units — read
+only when the rest's (small, kept in the row) hold it too (``_in_body``). The tsquery is passed as a parameter and built from lexemes quoted here:
 literals are letters and digits only (``search/analyzers.py``), so there is nothing to escape.
 """
 
@@ -26,13 +28,11 @@ from .item_ids import id_range
 TABLE = "search_pg_item"
 PEOPLE = "search_pg_item_people"
 TOTALS = "search_pg_totals"
-# The body's units: ``text_units`` after its first space (``postgres.item_row``). NULL in a row
-# written before the body was kept apart (no space), which then holds no body until rebuilt.
-BODY_UNITS = "substr(text_units, nullif(strpos(text_units, ' '), 0) + 1)"
-# field → (its text in order, its token set, its length column). The body is looked for in the
-# text's tokens, then in its own units.
-COLUMNS = {TEXT: ("text_units", "text_tokens", "text_len"), HEAD: ("head_units", "head_tokens", "head_len"),
-           WORDS: ("words", "words_tokens", "words_len"), BODY: (BODY_UNITS, "text_tokens", None)}
+# field → (its units in order: one column or several, its token set, its length column). The
+# body is looked for in the text's tokens, then in its own units.
+COLUMNS = {TEXT: (("text_units", "body_units"), "text_tokens", "text_len"),
+           HEAD: (("head_units",), "head_tokens", "head_len"),
+           WORDS: (("words",), "words_tokens", "words_len"), BODY: (("body_units",), "text_tokens", None)}
 
 
 @dataclass
@@ -62,7 +62,16 @@ def _tokens_query(field_name: str, atom: str) -> str:
 
 
 def _substring(field_name: str, atom: str) -> Condition:
-    return Condition(f"strpos({COLUMNS[field_name][0]}, %s) > 0", [atom])
+    columns = COLUMNS[field_name][0]
+    found = " OR ".join(f"strpos({column}, %s) > 0" for column in columns)
+    return Condition(f"({found})" if len(columns) > 1 else found, [atom] * len(columns))
+
+
+def _in_body(atom: str) -> Condition:
+    """For an item whose text's tokens hold ``atom`` of one or two units — so that it is in the
+    rest of the text or in the body — whether it is in the body: at once when the rest does not
+    hold it (the rest's units are short and kept in the row), else read from the body's."""
+    return Condition("(strpos(text_units, %s) = 0 OR strpos(body_units, %s) > 0)", [atom, atom])
 
 
 def _tokens_settle(field_name: str, atom: str) -> bool:
@@ -74,7 +83,11 @@ def _tokens_settle(field_name: str, atom: str) -> bool:
 def literal_condition(field_name: str, atom: str) -> Condition:
     """Items whose field holds ``atom``."""
     found = Condition(f"{COLUMNS[field_name][1]} @@ %s::tsquery", [_tokens_query(field_name, atom)])
-    return found if _tokens_settle(field_name, atom) else found & _substring(field_name, atom)
+    if _tokens_settle(field_name, atom):
+        return found
+    if field_name == BODY and len(atom) <= 2:
+        return found & _in_body(atom)
+    return found & _substring(field_name, atom)
 
 
 def _clause_tokens(clause: Clause) -> str:
@@ -173,8 +186,13 @@ def _has_border(atom: str) -> bool:
 def occurrences_sql(field_name: str, atom: str) -> Condition:
     """How often ``atom`` occurs in an item's field, as FTS5 counts a phrase: every start,
     overlapping ones too. ``replace`` counts what cannot overlap (most literals) in C; a
-    literal that can overlap itself is counted by a look-ahead, one start at a time."""
-    column = COLUMNS[field_name][0]
+    literal that can overlap itself is counted by a look-ahead, one start at a time. A field of
+    several columns (the text) is the sum of theirs."""
+    counts = [_occurrences_in(column, field_name, atom) for column in COLUMNS[field_name][0]]
+    return Condition(" + ".join(c.sql for c in counts), [p for c in counts for p in c.params])
+
+
+def _occurrences_in(column: str, field_name: str, atom: str) -> Condition:
     needle = f" {atom} " if field_name == WORDS else atom  # each word stands between two spaces of its own
     if field_name != WORDS and _has_border(atom):
         return Condition(f"regexp_count({column}, %s)", [f"(?={atom})"])
