@@ -24,14 +24,24 @@ import rjieba
 from .search_timing import percentiles
 
 
-def field_queries(rng: random.Random) -> list[dict]:
-    from archive.models import Article, Person, Section
+def sampled(rng: random.Random, column: str, count: int) -> list[str]:
+    """``column`` of ``count`` articles drawn by ``rng`` (the same ones each run, for the same
+    archive: ``order_by("?")`` would draw other words every time)."""
+    from archive.models import Article
 
-    titles = list(Article.objects.order_by("?").values_list("title", flat=True)[:2000])
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    chosen = rng.sample(ids, min(count, len(ids)))
+    return list(Article.objects.filter(pk__in=chosen).order_by("pk").values_list(column, flat=True))
+
+
+def field_queries(rng: random.Random) -> list[dict]:
+    from archive.models import Person, Section
+
+    titles = sampled(rng, "title", 2000)
     counts = Counter(w for t in titles for w in rjieba.cut(t) if len(w) >= 2 and w.isalnum())
     common = [w for w, _ in counts.most_common(40)]
     rare = [w for w, n in counts.items() if n == 1]
-    people = list(Person.objects.order_by("?").values_list("name", flat=True)[:20])
+    people = rng.sample(sorted(Person.objects.values_list("name", flat=True)), 20)
     sections = list(Section.objects.with_counts().values_list("name", flat=True)[:10])
     mix = [{"q": f"标题:{rng.choice(common)}"} for _ in range(20)]
     mix += [{"q": f"标题:{rng.choice(rare)}"} for _ in range(20)]
@@ -43,14 +53,11 @@ def field_queries(rng: random.Random) -> list[dict]:
 
 
 def body_queries(rng: random.Random) -> list[dict]:
-    from archive.models import Article
-
-    bodies = list(Article.objects.order_by("?").values_list("body", flat=True)[:300])
+    bodies = sampled(rng, "body", 300)
     counts = Counter(w for b in bodies for w in rjieba.cut(b) if len(w) >= 2 and w.isalnum())
     common = [w for w, _ in counts.most_common(60)]
     rare = [w for w, n in counts.items() if n == 1]
-    titles = Counter(w for t in Article.objects.order_by("?").values_list("title", flat=True)[:2000]
-                     for w in rjieba.cut(t) if len(w) >= 2 and w.isalnum())
+    titles = Counter(w for t in sampled(rng, "title", 2000) for w in rjieba.cut(t) if len(w) >= 2 and w.isalnum())
     mix = [{"q": f"正文:{rng.choice(common)}"} for _ in range(20)]
     mix += [{"q": f"正文:{rng.choice(rare)}"} for _ in range(20)]
     mix += [{"q": f'正文:"{rng.choice(common)}{rng.choice(common)}"'} for _ in range(10)]
@@ -60,9 +67,7 @@ def body_queries(rng: random.Random) -> list[dict]:
 
 
 def compare_queries(rng: random.Random) -> list[dict]:
-    from archive.models import Article
-
-    titles = list(Article.objects.order_by("?").values_list("title", flat=True)[:2000])
+    titles = sampled(rng, "title", 2000)
     counts = Counter(w for t in titles for w in rjieba.cut(t) if len(w) >= 2 and w.isalnum())
     common = [w for w, _ in counts.most_common(60)]
     return [{"q": " | ".join(rng.sample(common, rng.randint(2, 5)))} for _ in range(30)]
