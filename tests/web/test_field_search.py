@@ -15,38 +15,30 @@ def page(client, **params):
     return client.get(reverse("search:search"), params)
 
 
+def assert_field_finds_only(client, names: tuple[str, str], printed) -> tuple[str, set[int]]:
+    """``names`` (Chinese, English) of a field find exactly the articles whose ``printed(article)``
+    holds the word — through the API and the page — for a word the seeds print there in some
+    articles and elsewhere only in others. Returns the word and those articles."""
+    articles = list(Article.objects.all())
+    word = next(w for w in ["项目", "发展", "企业", "记者", "工作", "昌吉"]
+                if 0 < sum(w in printed(a) for a in articles) < len(run(w, kind="article").hits))
+    holding = {a.pk for a in articles if word in printed(a)}
+    assert holding < {h.object.pk for h in run(word).hits if h.kind == "article"}
+    found = client.get(reverse("search:api"), {"q": f"{names[0]}:{word}", "type": "article"}).json()
+    assert {r["id"] for r in found["results"]} == holding
+    html = page(client, q=f"{names[1]}:{word}", type="article").content.decode()
+    assert result_total(html) == len(holding)
+    return word, holding
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("seeded_archive")
 class TestFieldSearch:
     def test_a_headline_field_finds_only_headlines_holding_the_word(self, client):
-        def headline(a):
-            return f"{a.kicker}{a.title}{a.subtitle}"
-
-        articles = list(Article.objects.all())
-        # a word the seeds print in some headlines and in other articles' text only
-        word = next(w for w in ["项目", "发展", "企业", "工作", "昌吉"]
-                    if 0 < sum(w in headline(a) for a in articles) < len(run(w, kind="article").hits))
-        in_titles = {a.pk for a in articles if word in headline(a)}
-        assert in_titles < {h.object.pk for h in run(word).hits if h.kind == "article"}
-        found = client.get(reverse("search:api"), {"q": f"标题:{word}", "type": "article"}).json()
-        assert {r["id"] for r in found["results"]} == in_titles
-        html = page(client, q=f"title:{word}", type="article").content.decode()
-        assert result_total(html) == len(in_titles)
+        assert_field_finds_only(client, ("标题", "title"), lambda a: f"{a.kicker}{a.title}{a.subtitle}")
 
     def test_a_body_field_finds_only_articles_whose_paragraphs_hold_the_word(self, client):
-        def body(a):
-            return "".join(b.text for b in a.blocks())
-
-        articles = list(Article.objects.all())
-        # a word the seeds print in some bodies and elsewhere only (headline, byline, caption) in others
-        word = next(w for w in ["项目", "发展", "记者", "昌吉", "工作"]
-                    if 0 < sum(w in body(a) for a in articles) < len(run(w, kind="article").hits))
-        in_bodies = {a.pk for a in articles if word in body(a)}
-        assert in_bodies < {h.object.pk for h in run(word).hits if h.kind == "article"}
-        found = client.get(reverse("search:api"), {"q": f"正文:{word}", "type": "article"}).json()
-        assert {r["id"] for r in found["results"]} == in_bodies
-        html = page(client, q=f"body:{word}", type="article").content.decode()
-        assert result_total(html) == len(in_bodies)
+        word, in_bodies = assert_field_finds_only(client, ("正文", "body"), lambda a: "".join(b.text for b in a.blocks()))
         without = client.get(reverse("search:api"), {"q": f"{word} -正文:{word}", "type": "article"}).json()
         assert {r["id"] for r in without["results"]}.isdisjoint(in_bodies) and without["total"] > 0
 
