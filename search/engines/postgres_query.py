@@ -8,11 +8,12 @@ indexes find, and as its normalised units (or words) in order, which settle what
 cannot. A literal of one or two units is exactly one token; a longer one is in an item when all
 its bigrams are (the index finds those) *and* its units are a substring of the field's
 (``strpos``: what FTS5 calls a phrase, without tsvector's limits of 256 positions per token and
-16,383 per field). The text's units are two columns, the body's (``body_units``) and the rest's
-(``text_units``), so that no literal runs from one into the other; the body has no token set of
-its own: a body clause (``正文:``) is found in the text's tokens, then in the body's units — read
-only when the rest's (small, kept in the row) hold it too (``_in_body``). The tsquery is passed as a parameter and built from lexemes quoted here:
-literals are letters and digits only (``search/analyzers.py``), so there is nothing to escape.
+16,383 per field). The text's units are two columns, the body's (``body_units``) and the
+rest's (``text_units``), so that no literal runs from one into the other; the body has no token
+set of its own: a body clause (``正文:``) is found in the text's tokens, then in the body's
+units — read only when the rest's (small, kept in the row) hold it too (``_in_body``). The
+tsquery is passed as a parameter and built from lexemes quoted here: literals are letters and
+digits only (``search/analyzers.py``), so there is nothing to escape.
 """
 
 from __future__ import annotations

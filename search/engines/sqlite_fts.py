@@ -4,15 +4,16 @@ The index is one SQLite file, ``index.sqlite3`` in the index folder, apart from 
 database (which may be PostgreSQL). ``items`` holds what filters, facets and sorts read; three
 FTS5 tables keyed by ``items.id`` hold the tokens of the fields the scoring counts evidence in
 (``fts_text``: units and bigrams of everything printed; ``fts_words``: its jieba words;
-``fts_head``: units and bigrams of the headline), one table per field so that ``bm25()``'s row length is that
-field's length. ``fts_text`` keeps an article's body in columns of its own (``body_units``,
-``body_bigrams``): ``正文:`` looks there alone, and a literal of the text is looked for in both pairs
-of columns (``sqlite_query.COLUMNS``) — the body costs no second copy of its tokens. FTS5 does no analysis of its own: tokens are made by ``search/analyzers.py`` and
-stored as space-separated strings that the ``ascii`` tokenizer splits back at the spaces.
-``bm25()`` is the scoring's BM25 (``search/scoring.py``), so the score is computed natively.
-How a search runs: ``sqlite_query.ExactSearch`` when it matches up to ``SearchRequest.common``
-items (or a person's few items are asked for), else ``sqlite_large.LargeSearch``, whose counts
-``sqlite_estimate`` samples from the ``days`` table's count of each day's items.
+``fts_head``: units and bigrams of the headline), one table per field so that ``bm25()``'s row
+length is that field's length. ``fts_text`` keeps an article's body in columns of its own
+(``body_units``, ``body_bigrams``): ``正文:`` looks there alone, and a literal of the text is looked
+for in both pairs of columns (``sqlite_query.COLUMNS``) — the body costs no second copy of its
+tokens. FTS5 does no analysis of its own: tokens are made by ``search/analyzers.py`` and stored as
+space-separated strings that the ``ascii`` tokenizer splits back at the spaces. ``bm25()`` is the
+scoring's BM25 (``search/scoring.py``), so the score is computed natively. How a search runs:
+``sqlite_query.ExactSearch`` when it matches up to ``SearchRequest.common`` items (or a person's
+few items are asked for), else ``sqlite_large.LargeSearch``, whose counts ``sqlite_estimate``
+samples from the ``days`` table's count of each day's items.
 """
 
 from __future__ import annotations
