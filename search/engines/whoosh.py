@@ -74,14 +74,15 @@ class NgramTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         first = start_pos
         for text in getattr(value, "parts", (value,)):
-            for position, gram in ngrams(text):
+            found = ngrams(text)
+            for position, gram in found:
                 token.text, token.boost, token.stopped = gram, 1.0, False
                 if positions:
                     token.pos = first + position
                 if chars:
                     token.startchar = token.endchar = start_char
                 yield token
-            first += len(units(text)[0])
+            first += found[-1][0] + 1 if found else 0  # the last unit's position, + 1: the part's length
 
 
 def archive_schema() -> Schema:

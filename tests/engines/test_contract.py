@@ -9,6 +9,7 @@ each engine through the contract alone.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import replace
 import os
 import random
@@ -219,6 +220,20 @@ class TestCommonWordsAndLargeResults:
                                                              filters=chosen)
                         large += any(raw.approximate for raw in found.values())
         assert large > 60, large  # the large-result path ran for a good share of them
+
+    def test_body_clauses_of_common_words_take_the_large_path_and_find_the_same(self, engines):
+        """A body clause is part of FTS5's match, so a large body search is read a page at a
+        time like any other; an item holding the word outside its body is no hit there."""
+        # headline words weighed (in few items), beside a common body word: the items holding
+        # the headline word only in their headline are weighed but are no hits
+        titles = Counter(w for a in Article.objects.all() for w in set(rjieba.cut(a.title)) if len(w) >= 2 and w.isalnum())
+        weighed = [f"正文:{w} OR 正文:记者" for w, n in sorted(titles.items()) if 2 <= n <= 6][:12]
+        large = 0
+        for query in ["正文:记者", "正文:发展", "正文:的 -标题:的", "记者 -正文:记者", "正文:记者 OR 摄", "正文:发展 昌吉", *weighed]:
+            for sort in ("relevance", "newest"):
+                found = assert_engines_agree_on_hits(engines, query, sort=sort, per_page=7)
+                large += any(raw.approximate for raw in found.values())
+        assert large >= 4, large
 
     @pytest.mark.parametrize("strategy", [
         {"PROBE_COST": 0.0},  # each evidence id checked against the match
